@@ -1,0 +1,64 @@
+"""Loads the rule vocabulary kept as data files under ``extractors/data/<lang>/``.
+
+Every table is a UTF-8 CSV with a header row. Lines whose first cell starts with ``#`` are
+comments. A table is validated against the columns its caller requires when it is loaded, so a
+typo in a data file fails loudly at start-up rather than silently dropping a rule.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+LANG = "zh"
+
+
+class VocabularyError(ValueError):
+    """A rule data file is missing, malformed or lacks a required column."""
+
+
+def data_path(name: str, lang: str = LANG) -> Path:
+    return DATA_DIR / lang / name
+
+
+@cache
+def _read(path: Path) -> tuple[tuple[str, ...], tuple[dict[str, str], ...]]:
+    if not path.is_file():
+        raise VocabularyError(f"rule file not found: {path}")
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if not header:
+            raise VocabularyError(f"{path}: empty file, expected a header row")
+        header = [h.strip() for h in header]
+        rows = []
+        for line_no, cells in enumerate(reader, start=2):
+            if not cells or not "".join(cells).strip() or cells[0].lstrip().startswith("#"):
+                continue
+            if len(cells) > len(header):
+                raise VocabularyError(f"{path}:{line_no}: {len(cells)} cells, header has {len(header)}")
+            cells += [""] * (len(header) - len(cells))
+            rows.append({h: c.strip() for h, c in zip(header, cells)})
+    return tuple(header), tuple(rows)
+
+
+def load_table(name: str, required: tuple[str, ...] = (), lang: str = LANG) -> tuple[dict[str, str], ...]:
+    """Rows of ``data/<lang>/<name>`` as dicts; raises VocabularyError if a required column is missing."""
+    path = data_path(name, lang)
+    header, rows = _read(path)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise VocabularyError(f"{path}: missing column(s) {', '.join(missing)}")
+    return rows
+
+
+def rules_version() -> str:
+    """A hash of every rule data file: changes whenever any rule changes (used for caches and provenance)."""
+    digest = hashlib.sha256()
+    for path in sorted(DATA_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(DATA_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,9 +1,28 @@
-"""Per-file entry point: bytes in, documents / observations / errors out (stub until the lead lands it)."""
+"""Per-file entry point: bytes in; documents, observations and errors out.
+
+    decode -> split articles -> per article: normalise body -> sentences -> figures ->
+    drafts (frames.py) -> resolve region / subject / period / status -> Observation rows
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
 
-from .model import Observation, SourceMeta
+import regex
+
+from .articles import split_articles
+from .figures import Amount, find_figures
+from .frames import Draft, build_drafts
+from .model import Article, InputError, Observation, Period, Place, SourceMeta
+from .normalize import NormalizedText, normalize
+from .reading import decode
+from .resolve.indicators import find_mentions
+from .resolve.periods import PeriodMention, find_periods
+from .resolve.regions import gazetteer
+from .resolve.subjects import clean_subject
+from .vocab import load_table
 
 
 @dataclass
@@ -13,5 +32,331 @@ class FileResult:
     errors: list[dict] = field(default_factory=list)
 
 
+_SENTENCE = regex.compile(r"[^。!?;！？；]+[。!?;！？；]?")
+_FULL_DATE = regex.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+_YEAR_IN = regex.compile(r"(?:19|20)\d{2}")
+_SELF_REFERENCE = regex.compile(r"(?:全|我|本|该)(?:市|县|区|州|省|镇|乡|国)")
+
+
+@cache
+def _status_cues() -> tuple[tuple[regex.Pattern, str, str], ...]:
+    rows = load_table("status_cues.csv", ("cue", "status", "scope"))
+    return tuple((regex.compile(r["cue"]), r["status"], r["scope"]) for r in rows)
+
+
+@cache
+def _place_context() -> regex.Pattern:
+    words = [r["word"] for r in load_table("place_context.csv", ("word",))]
+    return regex.compile("|".join(sorted(words, key=len, reverse=True)))
+
+
+@dataclass
+class _ArticleContext:
+    article: Article
+    publisher: str | None
+    published: date | None
+    ref: date | None  # the date relative periods resolve against
+    home: Place | None
+    is_report: bool
+    carry: PeriodMention | None = None  # the period the previous sentences set
+    onward_status: str | None = None  # a status cue that holds for the rest of the article
+
+
 def process_file(source_file: str, data: bytes, meta: SourceMeta | None) -> FileResult:
-    raise NotImplementedError("the lead is writing this")
+    result = FileResult()
+    try:
+        text, _encoding = decode(data, source_file)
+    except InputError as e:
+        result.errors.append({"source_file": source_file, "stage": e.stage, "reason": e.reason})
+        return result
+    meta = infer_meta(meta or SourceMeta(source_file=source_file, meta_source="inferred"), text)
+    articles = split_articles(text, source_file)
+    for article in articles:
+        rows = extract_article(text, article, meta)
+        result.observations += rows
+        result.documents.append(_document_row(article, meta, len(rows)))
+    return result
+
+
+def infer_meta(meta: SourceMeta, text: str) -> SourceMeta:
+    """Fill what the manifest did not say from the text, and record how."""
+    how = [] if meta.meta_source == "inferred" else [meta.meta_source]
+    publisher, published, precision, city, province = (
+        meta.publisher, meta.published, meta.published_precision, meta.city, meta.province)
+    if not publisher:
+        m = regex.search(r"(\p{Han}{2,6}(?:日报|晚报|日報|晚報))讯", text)
+        if m:
+            publisher = m.group(1)
+            how.append("publisher:text 日报讯")
+    if published is None:
+        dates = []
+        for m in _FULL_DATE.finditer(text):
+            try:
+                dates.append(date(int(m[1]), int(m[2]), int(m[3])))
+            except ValueError:
+                continue
+        if dates:
+            published, precision = max(dates), "day"
+            how.append("published:text latest date")
+    if not city and publisher:
+        place = gazetteer().place_for_publisher(publisher)
+        if place is not None and place.city:
+            city, province = place.city, place.province
+            how.append("city:publisher")
+    if city and not province:
+        place = gazetteer().resolve(city)
+        province = place.province if place else None
+    return replace(meta, publisher=publisher, published=published, published_precision=precision,
+                   city=city, province=province, meta_source=";".join(how) or "none")
+
+
+def _home_place(article: Article, meta: SourceMeta) -> Place | None:
+    g = gazetteer()
+    if article.kind == "work_report" and article.title:
+        found = g.find(article.title)
+        if found:
+            return max(found, key=lambda f: _LEVEL_RANK[f[2].level])[2]
+    if article.area_hint:
+        place = g.resolve(article.area_hint) or g.resolve(article.area_hint + "市")
+        if place is not None:
+            return place
+    if meta.city:
+        place = g.resolve(meta.city)
+        if place is not None:
+            return place
+    if meta.publisher:
+        return g.place_for_publisher(meta.publisher)
+    return None
+
+
+_LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "township": 4}
+
+
+def _reference_date(article: Article, text: str, meta: SourceMeta) -> date | None:
+    if article.kind == "work_report":
+        head = text[article.start:min(article.end, article.body_start + 200)]
+        m = _FULL_DATE.search(head)
+        if m:
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                pass
+        year = _YEAR_IN.search(article.title or "")
+        if year:
+            return date(int(year.group(0)), 1, 1)
+    if article.kind == "news" and meta.published is not None:
+        return meta.published
+    return article.dateline or meta.published
+
+
+def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Observation]:
+    ctx = _ArticleContext(
+        article=article,
+        publisher=article.publisher or meta.publisher,
+        published=article.dateline if article.dateline and article.kind != "news" else (meta.published or article.dateline),
+        ref=_reference_date(article, text, meta),
+        home=_home_place(article, meta),
+        is_report=article.kind == "work_report",
+    )
+    if ctx.is_report and ctx.ref is not None:
+        # a report reviews the year before it is delivered until it says otherwise
+        prior = ctx.ref.year - 1
+        ctx.carry = PeriodMention(0, 0, "", Period(date(prior, 1, 1), date(prior, 12, 31), "year", ""))
+    norm = normalize(text[article.body_start:article.end], base=article.body_start)
+    rows: list[Observation] = []
+    seen: set[tuple] = set()
+    for m in _SENTENCE.finditer(norm.text):
+        for obs in _sentence_rows(m.group(0), m.start(), norm, text, ctx):
+            key = (obs.indicator, obs.region, obs.subject, obs.period_start, obs.period_end, obs.value, obs.yoy_pct, obs.status)
+            if key in seen:
+                continue  # the same figure repeated in one article is one observation
+            seen.add(key)
+            rows.append(obs)
+    return rows
+
+
+def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: str,
+                   ctx: _ArticleContext) -> list[Observation]:
+    year_hint = None
+    if ctx.carry is not None and _YEAR_IN.search(ctx.carry.text) and ctx.carry.period.end is not None:
+        year_hint = ctx.carry.period.end.year
+    periods = find_periods(sentence, ctx.ref, year_hint)
+    for cue, status, scope in _status_cues():
+        if scope == "onward" and cue.search(sentence):
+            ctx.onward_status = status
+    figures = find_figures(sentence)
+    rows: list[Observation] = []
+    if figures:
+        mentions = find_mentions(sentence)
+        places = _places(sentence, ctx.home)
+        for draft in build_drafts(sentence, figures, mentions):
+            obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places)
+            if obs is not None:
+                rows.append(obs)
+    if periods:
+        ctx.carry = periods[-1]
+    return rows
+
+
+def _places(sentence: str, home: Place | None) -> list[tuple[int, int, Place]]:
+    found = []
+    context = _place_context()
+    for start, end, place in gazetteer().find(sentence):
+        if context.match(sentence, end):
+            continue
+        found.append((start, end, place))
+    for m in _SELF_REFERENCE.finditer(sentence):
+        place = gazetteer().from_self_reference(m.group(0), home)
+        if place is not None:
+            found.append((m.start(), m.end(), place))
+    return sorted(found, key=lambda f: f[0])
+
+
+def _period_for(draft: Draft, anchor: int, periods: list[PeriodMention], ctx: _ArticleContext,
+                own_subject: bool) -> PeriodMention | None:
+    before = [p for p in periods if p.end <= anchor]
+    if before:
+        return before[-1]
+    if periods:
+        return periods[0]
+    if own_subject and draft.mention.code == "project_investment":
+        return None  # the total investment of one named project has no period
+    return ctx.carry
+
+
+def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleContext) -> str:
+    clause_status = None
+    for cue, status, scope in _status_cues():
+        if scope == "clause" and any(m.start() < anchor for m in cue.finditer(sentence)):
+            clause_status = clause_status or status
+    if clause_status == "estimate" or (clause_status is None and ctx.onward_status == "estimate"):
+        status = "estimate"
+    else:
+        status = clause_status or "actual"
+    if ctx.is_report and ctx.ref is not None and period is not None and period.start is not None:
+        if period.start.year >= ctx.ref.year and status != "estimate":
+            return "target"
+        if period.end is not None and period.end.year < ctx.ref.year and status == "target" and clause_status is None:
+            return "actual"
+    if ctx.onward_status == "target" and status == "actual" and not ctx.is_report:
+        return "target"
+    return status
+
+
+def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText, original: str,
+                 ctx: _ArticleContext, periods: list[PeriodMention],
+                 places: list[tuple[int, int, Place]]) -> Observation | None:
+    anchor_start, anchor_end = draft.anchor
+    mention = draft.mention
+    region = ctx.home
+    drop: list[str] = [p.text for p in periods]
+    subject = ""
+    list_place = None
+    if draft.subject is not None:
+        found = gazetteer().find(draft.subject)
+        if found and found[0][0] == 0 and len(draft.subject) - (found[0][1] - found[0][0]) <= 1:
+            list_place = found[0][2]
+        else:
+            subject = clean_subject(draft.subject, tuple(drop))
+    if list_place is not None:
+        region = list_place
+    else:
+        before = [p for p in places if p[1] <= max(anchor_start, mention.end)]
+        if before:
+            region = before[-1][2]
+    drop += [sentence[s:e] for s, e, _ in places]
+    if draft.subject is None:
+        subject = mention.subject or _context_subject(draft, sentence, drop)
+    period_mention = _period_for(draft, anchor_start, periods, ctx, bool(subject))
+    period = period_mention.period if period_mention else None
+    status = _status(sentence, anchor_start, period, ctx)
+    amount = draft.amount
+    growth = draft.growth
+    start, end = norm.original_span(offset + anchor_start, offset + anchor_end)
+    value_text = regex.sub(r"\s+", "", original[start:end])
+    bound = amount.bound if amount else (growth.bound if growth else draft.share.bound)
+    unit = None
+    if amount is not None:
+        unit = amount.unit
+    obs = Observation(
+        doc_id=_doc_id(ctx.article),
+        source_file=ctx.article.source_file,
+        publisher=ctx.publisher,
+        published=ctx.published,
+        province=region.province if region else None,
+        city=region.city if region else None,
+        region=region.name if region else None,
+        region_level=region.level if region else None,
+        subject=subject or None,
+        indicator=mention.code,
+        indicator_text=mention.text,
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
+        period_type=period.type if period else "unknown",
+        period_text=period_mention.text if period_mention and period_mention.text else None,
+        value=amount.value if amount else None,
+        unit=unit,
+        value_text=value_text,
+        bound=bound,
+        yoy_pct=growth.pct if growth else None,
+        share_pct=draft.share.pct if draft.share else None,
+        rank=draft.rank.rank if draft.rank else None,
+        rank_scope=draft.rank.scope if draft.rank else None,
+        status=status,
+        sentence=sentence,
+        char_start=start,
+        char_end=end,
+        rule=draft.rule,
+    )
+    obs.obs_id = _obs_id(obs)
+    return obs
+
+
+def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:
+    mention = draft.mention
+    amount = draft.amount
+    if isinstance(amount, Amount) and amount.kind == "count":
+        if amount.start >= mention.end:
+            between = sentence[mention.end:amount.start]
+            if between:
+                return clean_subject(between, tuple(drop))
+            return clean_subject(_leading_phrase(sentence, mention.start), tuple(drop)) if mention.code != "enterprises_new" else ""
+        return clean_subject(amount.noun, tuple(drop)) if amount.noun else ""
+    return clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
+
+
+_PHRASE_BREAK = regex.compile(r"[,:;。、()]|\d")
+
+
+def _leading_phrase(sentence: str, end: int) -> str:
+    breaks = [m.end() for m in _PHRASE_BREAK.finditer(sentence, 0, end)]
+    return sentence[breaks[-1] if breaks else 0:end]
+
+
+def _doc_id(article: Article) -> str:
+    stem = article.source_file.rsplit(".", 1)[0]
+    return f"{stem}#{article.index:03d}"
+
+
+def _obs_id(obs: Observation) -> str:
+    key = "|".join(str(x) for x in (
+        obs.source_file, obs.char_start, obs.char_end, obs.indicator, obs.subject, obs.region,
+        obs.period_start, obs.period_end, obs.value, obs.yoy_pct, obs.share_pct, obs.status))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _document_row(article: Article, meta: SourceMeta, n_observations: int) -> dict:
+    return {
+        "doc_id": _doc_id(article),
+        "source_file": article.source_file,
+        "publisher": article.publisher or meta.publisher,
+        "published": meta.published if article.kind == "news" or not article.dateline else article.dateline,
+        "city": meta.city,
+        "province": meta.province,
+        "title": article.title,
+        "kind": article.kind,
+        "char_start": article.start,
+        "char_end": article.end,
+        "n_observations": n_observations,
+        "meta_source": meta.meta_source,
+    }

@@ -1,0 +1,267 @@
+"""Find the figures in one cleaned sentence: amounts, growth rates, shares and ranks.
+
+Input is a sentence of normalised text (ASCII digits, ``%``, ``,``); output is a list of
+figure records with spans in that sentence. Nothing here knows about indicators: deciding what
+a figure measures is the job of ``frames.py``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from .numbers import NUMERAL, SCALE, parse_amount, parse_multiple, parse_percent
+from .vocab import load_table
+
+
+@dataclass(frozen=True)
+class Amount:
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str  # CNY, USD, count, person_time; "" for a bare scale (1.62亿) to be decided by context
+    kind: str  # money, count, person_time, scaled (a scale word with no unit)
+    bound: str
+    noun: str  # the counted noun right after a count (个项目 -> 项目), else ""
+
+
+@dataclass(frozen=True)
+class Growth:
+    start: int
+    end: int
+    text: str
+    pct: float
+    bound: str
+    listed: bool  # part of a 分别 list, or followed by more growth values
+
+
+@dataclass(frozen=True)
+class Share:
+    start: int
+    end: int
+    text: str
+    pct: float
+    bound: str
+
+
+@dataclass(frozen=True)
+class Rank:
+    start: int
+    end: int
+    text: str
+    rank: int
+    scope: str
+
+
+Figure = Amount | Growth | Share | Rank
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+def _rule_list(name: str) -> str:
+    return _alternation([r["word"] for r in load_table("figure_rules.csv", ("list", "word")) if r["list"] == name])
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    amount: regex.Pattern
+    growth: regex.Pattern
+    growth_more: regex.Pattern
+    share: regex.Pattern
+    rank: regex.Pattern
+    per_unit: regex.Pattern
+    ordinal: regex.Pattern
+    units: dict[str, tuple[str, str]]
+    pre_bounds: dict[str, str]
+    post_bounds: dict[str, str]
+    growth_sign: dict[str, int]
+    doubling: dict[str, float]
+    share_not_total: regex.Pattern
+
+
+@cache
+def patterns() -> _Patterns:
+    units = {r["word"]: (r["unit"], r["kind"]) for r in load_table("units.csv", ("word", "unit", "kind"))}
+    bounds = load_table("bounds.csv", ("word", "position", "bound"))
+    pre = {r["word"]: r["bound"] for r in bounds if r["position"] == "pre"}
+    post = {r["word"]: r["bound"] for r in bounds if r["position"] == "post"}
+    signs = {r["word"]: int(r["sign"]) for r in load_table("growth_words.csv", ("word", "sign"))}
+    doubling = {}
+    for row in load_table("figure_rules.csv", ("list", "word", "why")):
+        if row["list"] == "doubling":
+            for word in row["word"].split("|"):
+                doubling[word] = float(row["why"])
+    unit_alt = _alternation(list(units))
+    post_alt = _alternation(list(post))
+    growth_alt = _alternation(list(signs))
+    amount = regex.compile(
+        rf"(?P<pre>{_alternation(list(pre))})?(?P<num>{NUMERAL})(?P<approx>余|多)?(?P<scale>{SCALE})?"
+        rf"(?P<approx2>余|多)?(?P<unit>{unit_alt})?(?P<post>{post_alt})?"
+    )
+    growth = regex.compile(
+        rf"(?P<notyoy>{_rule_list('growth_not_yoy')})?(?:{_rule_list('growth_base')})?(?:分别)?"
+        rf"(?:(?P<dir>{growth_alt})了?|(?P<rate>{_rule_list('growth_rate_noun')})(?:为|达到|达)?)"
+        rf"(?:(?P<num>{NUMERAL})(?P<pct>%|倍)|(?P<double>{_alternation(list(doubling))}))"
+        rf"(?P<post>{post_alt})?(?!个百分点|\d)"
+        rf"|(?P<double2>{_alternation(list(doubling))})"
+    )
+    growth_more = regex.compile(
+        rf"(?:、|和|及|与|,)(?:(?P<dir>{growth_alt})了?)?(?P<num>{NUMERAL})(?P<pct>%|倍)(?P<post>{post_alt})?(?!个百分点)"
+    )
+    share = regex.compile(
+        rf"(?:{_rule_list('share_lead')})(?P<of>[^,;:%。]{{0,16}}?)(?P<pre>超过|达到|达|为|近|约)?"
+        rf"(?P<num>{NUMERAL})%(?P<post>{post_alt})?"
+    )
+    rank = regex.compile(
+        rf"(?:{_rule_list('rank_lead')})(?P<scope>{_rule_list('rank_scope')})(?:第(?P<num>{NUMERAL})|(?P<first>首位))位?"
+    )
+    return _Patterns(
+        amount=amount,
+        growth=growth,
+        growth_more=growth_more,
+        share=share,
+        rank=rank,
+        per_unit=regex.compile(_rule_list("per_unit_in_clause")),
+        ordinal=regex.compile(rf"(?:{_rule_list('ordinal_before')})$"),
+        units=units,
+        pre_bounds=pre,
+        post_bounds=post,
+        growth_sign=signs,
+        doubling=doubling,
+        share_not_total=regex.compile(_rule_list("share_not_total")),
+    )
+
+
+_CLAUSE_BREAK = regex.compile(r"[,:;。]")
+_COUNTED_NOUN = regex.compile(r"[^,:;。、]{0,12}?(?:项目|企业|市场主体|公司|机构|平台)")
+
+
+def _clause_start(sentence: str, pos: int) -> int:
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, pos)]
+    return breaks[-1] if breaks else 0
+
+
+def _bound(pre: str | None, post: str | None, approx_suffix: bool, p: _Patterns) -> str:
+    if post:
+        return p.post_bounds[post]
+    if approx_suffix:
+        return "at_least"
+    if pre:
+        return p.pre_bounds[pre]
+    return "exact"
+
+
+def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
+    found = []
+    for m in p.amount.finditer(sentence):
+        unit_word, scale = m["unit"], m["scale"] or ""
+        if not unit_word and not scale:
+            continue
+        if unit_word and unit_word in ("万人次",):
+            scale, unit_word = scale + "万" if scale else "万", "人次"
+        num_start = m.start("num")
+        if p.ordinal.search(sentence, max(0, num_start - 2), num_start):
+            continue
+        if p.per_unit.search(sentence, _clause_start(sentence, num_start), num_start):
+            continue
+        value = parse_amount(m["num"], scale)
+        if value is None:
+            continue
+        if unit_word:
+            unit, kind = p.units[unit_word]
+        elif m.end() < len(sentence) and regex.match(r"[\p{Han}A-Za-z]", sentence[m.end()]) and sentence[m.end()] not in "的,":
+            # 3000亿立方米, 5万吨: a scale followed by a unit we do not track
+            continue
+        else:
+            unit, kind = "CNY", "scaled"
+        if scale.endswith("万") and unit_word == "人次":
+            value = parse_amount(m["num"], scale)
+        noun = ""
+        if kind == "count":
+            nm = _COUNTED_NOUN.match(sentence, m.end())
+            noun = nm.group(0) if nm else ""
+        # the value as written, without a leading bound word
+        found.append(Amount(
+            start=num_start, end=m.end("unit") if m["unit"] else (m.end("approx2") if m["approx2"] else m.end("scale")),
+            text=sentence[num_start:m.end("unit") if m["unit"] else (m.end("approx2") if m["approx2"] else m.end("scale"))],
+            value=value, unit=unit, kind=kind,
+            bound=_bound(m["pre"], m["post"], bool(m["approx"] or m["approx2"]), p), noun=noun,
+        ))
+    return found
+
+
+def _growth_value(num: str | None, pct_sign: str | None, double: str | None, p: _Patterns) -> float | None:
+    if double:
+        return p.doubling[double]
+    if pct_sign == "倍":
+        return parse_multiple(num + "倍")
+    return parse_percent(num + "%")
+
+
+def _growths(sentence: str, p: _Patterns) -> list[Growth]:
+    found: list[Growth] = []
+    pos = 0
+    while True:
+        m = p.growth.search(sentence, pos)
+        if not m:
+            return found
+        pos = m.end()
+        if m["notyoy"]:
+            continue
+        double = m["double"] or m["double2"]
+        value = _growth_value(m["num"], m["pct"], double, p)
+        if value is None:
+            continue
+        sign = p.growth_sign.get(m["dir"] or "", 1)
+        start = m.start("dir") if m["dir"] else (m.start("rate") if m["rate"] else m.start())
+        more = []
+        while (n := p.growth_more.match(sentence, pos)) is not None:
+            if n["dir"]:
+                sign = p.growth_sign[n["dir"]]
+            v = _growth_value(n["num"], n["pct"], None, p)
+            if v is None:
+                break
+            more.append((n.start() + 1, n.end(), sign * v, p.post_bounds[n["post"]] if n["post"] else "exact"))
+            pos = n.end()
+        listed = bool(more) or "分别" in m.group(0)
+        found.append(Growth(start, m.end(), sentence[start:m.end()], sign * value,
+                            p.post_bounds[m["post"]] if m["post"] else "exact", listed))
+        found += [Growth(s, e, sentence[s:e], v, b, True) for s, e, v, b in more]
+
+
+def _shares(sentence: str, p: _Patterns) -> list[Share]:
+    found = []
+    for m in p.share.finditer(sentence):
+        if p.share_not_total.search(m["of"] or ""):
+            continue
+        value = parse_percent(m["num"] + "%")
+        if value is None:
+            continue
+        bound = p.post_bounds[m["post"]] if m["post"] else ("at_least" if m["pre"] == "超过" else "exact")
+        found.append(Share(m.start("num"), m.end("num") + 1, sentence[m.start("num"):m.end("num") + 1], value, bound))
+    return found
+
+
+def _ranks(sentence: str, p: _Patterns) -> list[Rank]:
+    found = []
+    for m in p.rank.finditer(sentence):
+        value = 1.0 if m["first"] else parse_amount(m["num"], "")
+        if value is None or value != int(value) or not 0 < value < 1000:
+            continue
+        found.append(Rank(m.start(), m.end(), m.group(0), int(value), m["scope"]))
+    return found
+
+
+def find_figures(sentence: str) -> list[Figure]:
+    """Every figure in ``sentence``, in order; growth and share spans never overlap an amount."""
+    p = patterns()
+    growths = _growths(sentence, p)
+    shares = _shares(sentence, p)
+    taken = [(f.start, f.end) for f in (*growths, *shares)]
+    amounts = [a for a in _amounts(sentence, p) if not any(s < a.end and a.start < e for s, e in taken)]
+    figures: list[Figure] = [*amounts, *growths, *shares, *_ranks(sentence, p)]
+    return sorted(figures, key=lambda f: (f.start, f.end))

@@ -1,0 +1,229 @@
+"""Group one sentence's figures into draft rows: which indicator each figure measures.
+
+Input: a cleaned sentence, its figures (figures.py) and its indicator mentions
+(resolve/indicators.py). Output: ``Draft`` rows with the indicator, the figure(s) and the
+subject the wording gives. Region, period and status are resolved later, in extract.py.
+
+The rules, in the order Chinese reporting uses them:
+- a money amount measures the nearest indicator before it that is measured in money;
+- a count measures the count indicator of its own 、-segment (签约/开工/新增 + 项目/企业), the
+  first one before it, else one after it in the same clause (17个项目成功签约);
+- a growth rate joins the row of the indicator it follows, or makes a growth-only row;
+- 分别 lists give one row per listed item, and a list of growth rates is spread over the rows
+  it follows;
+- a share or a rank joins the row it follows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from .figures import Amount, Figure, Growth, Rank, Share
+from .resolve.indicators import Mention
+from .vocab import load_table
+
+_CLAUSE_BREAK = regex.compile(r"[,:;。()]")
+_SEGMENT_BREAK = regex.compile(r"[,:;。、()]")
+# The items of a 分别 list: X、Y和Z before 分别 or before the indicator.
+_LIST_JOIN = regex.compile(r"、|和|及|与|以及")
+_LIST_END = regex.compile(r"等|为|是|分别|均")
+# An amount that only labels a kind of thing (亿元以上项目, 5000万元以上产业项目) is not a figure.
+_LABEL_AFTER = regex.compile(r"(?:以上|以下)?的?[^\d,:;。、]{0,6}?(?:项目|企业)")
+_MILESTONE_AFTER = regex.compile(r"大关|关口|台阶")
+
+
+@dataclass
+class Draft:
+    mention: Mention
+    amount: Amount | None = None
+    growth: Growth | None = None
+    share: Share | None = None
+    rank: Rank | None = None
+    subject: str | None = None  # set by a 分别 list or a counted noun; None: decide from context
+    rule: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def anchor(self) -> tuple[int, int]:
+        """The span the row points at: its amount, else its growth, else its share."""
+        fig = self.amount or self.growth or self.share
+        assert fig is not None
+        return fig.start, fig.end
+
+
+@cache
+def _count_nouns() -> dict[str, tuple[regex.Pattern, str]]:
+    rows = load_table("count_nouns.csv", ("code", "noun", "classifier"))
+    return {r["code"]: (regex.compile(r["noun"]), r["classifier"]) for r in rows}
+
+
+def _bounds(text: str, pattern: regex.Pattern, end: int) -> int:
+    found = [m.end() for m in pattern.finditer(text, 0, end)]
+    return found[-1] if found else 0
+
+
+def _kind_fits(mention: Mention, amount: Amount) -> bool:
+    if amount.kind == "scaled":
+        return mention.kind == "money"
+    return mention.kind == amount.kind
+
+
+def _count_fits(sentence: str, mention: Mention, amount: Amount) -> bool:
+    noun, classifiers = _count_nouns().get(mention.code, (None, ""))
+    if noun is None:
+        return False
+    classifier = amount.text[-1]
+    return classifier in classifiers.split("|") and bool(noun.search(sentence))
+
+
+def _money_mention(mentions: list[Mention], amount: Amount) -> Mention | None:
+    for m in reversed(mentions):
+        if m.end <= amount.start and _kind_fits(m, amount):
+            return m
+    return None
+
+
+def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Mention | None:
+    seg_start = _bounds(sentence, _SEGMENT_BREAK, amount.start)
+    before = [m for m in mentions if seg_start <= m.start and m.end <= amount.start and m.kind == "count"]
+    for m in before:
+        if _count_fits(sentence, m, amount):
+            return m
+    clause_end_m = _CLAUSE_BREAK.search(sentence, amount.end)
+    clause_end = clause_end_m.start() if clause_end_m else len(sentence)
+    for m in mentions:
+        if amount.end <= m.start < clause_end and m.kind == "count" and _count_fits(sentence, m, amount):
+            return m
+    return None
+
+
+def _list_items(sentence: str, end: int, floor: int) -> list[tuple[str, int]]:
+    """The X、Y和Z items ending at ``end`` (not before ``floor``), with their start offsets."""
+    start = max(floor, _bounds(sentence, regex.compile(r"[,:;。()]"), end))
+    segment = sentence[start:end]
+    if "、" not in segment:
+        # the list may sit in the clause before: 欧盟、美国和东盟为前三大贸易伙伴,分别…
+        prev_end = start - 1
+        if prev_end <= floor:
+            return []
+        start = max(floor, _bounds(sentence, regex.compile(r"[,:;。()]"), prev_end))
+        segment = sentence[start:prev_end]
+        if "、" not in segment:
+            return []
+    cut = _LIST_END.search(segment, segment.index("、"))
+    if cut:
+        segment = segment[: cut.start()]
+    items, pos = [], 0
+    for m in _LIST_JOIN.finditer(segment):
+        items.append((segment[pos:m.start()], start + pos))
+        pos = m.end()
+    items.append((segment[pos:], start + pos))
+    return [(t, s) for t, s in items if t]
+
+
+def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention]) -> list[Draft]:
+    drafts: list[Draft] = []
+    last_for: dict[Mention, Draft] = {}
+    pending_growth: list[Growth] = []
+
+    def last_mention_before(pos: int) -> Mention | None:
+        before = [m for m in mentions if m.end <= pos]
+        return before[-1] if before else None
+
+    def flush_growth_list() -> None:
+        if not pending_growth:
+            return
+        values = list(pending_growth)
+        pending_growth.clear()
+        open_rows = [d for d in drafts if d.growth is None and d.amount is not None]
+        tail = open_rows[-len(values):] if len(open_rows) >= len(values) else []
+        if len(values) > 1 and tail and all(d.anchor[0] < values[0].start for d in tail):
+            for d, g in zip(tail, values):
+                d.growth = g
+            return
+        mention = last_mention_before(values[0].start)
+        if mention is None:
+            return
+        if len(values) == 1:
+            _attach_growth(values[0], mention)
+            return
+        items = _list_items(sentence, mention.start, 0) if mention else []
+        if len(items) == len(values):
+            for (item, _), g in zip(items, values):
+                drafts.append(Draft(mention, growth=g, subject=item, rule="list.growth"))
+
+    def _attach_growth(g: Growth, mention: Mention) -> None:
+        d = last_for.get(mention)
+        if d is not None and d.growth is None and drafts and drafts[-1] is d:
+            d.growth = g
+            return
+        d = Draft(mention, growth=g, rule="growth")
+        drafts.append(d)
+        last_for[mention] = d
+
+    for fig in figures:
+        if not isinstance(fig, Growth) or not fig.listed:
+            flush_growth_list()
+        if isinstance(fig, Amount):
+            if fig.kind != "count" and _LABEL_AFTER.match(sentence, fig.end) and sentence[fig.end:fig.end + 2] in ("以上", "以下") or \
+                    (fig.kind != "count" and regex.match(r"(?:项目|企业)", sentence[fig.end:fig.end + 2])):
+                continue
+            mention = _count_mention(sentence, mentions, fig) if fig.kind == "count" else _money_mention(mentions, fig)
+            if mention is None:
+                continue
+            prev = last_for.get(mention)
+            if prev is not None and prev.amount is None and drafts and drafts[-1] is prev:
+                prev.amount = fig  # 增长8%,有望突破3000亿元: the level joins its growth
+                continue
+            if prev is not None and prev.amount is not None and drafts and drafts[-1] is prev and \
+                    prev.growth is None and prev.amount.bound == "at_least" and \
+                    _MILESTONE_AFTER.match(sentence, prev.amount.end):
+                prev.amount = fig  # 突破4亿美元大关,达4.8亿美元: the exact level replaces the milestone
+                continue
+            d = Draft(mention, amount=fig, rule="amount." + fig.kind)
+            drafts.append(d)
+            last_for[mention] = d
+        elif isinstance(fig, Growth):
+            if fig.listed:
+                pending_growth.append(fig)
+                continue
+            mention = last_mention_before(fig.start)
+            if mention is not None:
+                _attach_growth(fig, mention)
+        elif isinstance(fig, Share):
+            target = drafts[-1] if drafts else None
+            mention = last_mention_before(fig.start)
+            if target is not None and target.share is None and (mention is None or target.mention is mention):
+                target.share = fig
+            elif mention is not None and last_for.get(mention) is None:
+                d = Draft(mention, share=fig, rule="share")
+                drafts.append(d)
+                last_for[mention] = d
+        elif isinstance(fig, Rank):
+            if drafts and drafts[-1].rank is None:
+                drafts[-1].rank = fig
+    flush_growth_list()
+    _spread_amount_lists(sentence, drafts)
+    return drafts
+
+
+def _spread_amount_lists(sentence: str, drafts: list[Draft]) -> None:
+    """分别 lists of amounts: X、Y分别出口A、B -> one row per item, in order."""
+    by_mention: dict[Mention, list[Draft]] = {}
+    for d in drafts:
+        if d.amount is not None and d.subject is None:
+            by_mention.setdefault(d.mention, []).append(d)
+    for mention, rows in by_mention.items():
+        if len(rows) < 2:
+            continue
+        fenbie = sentence.rfind("分别", 0, rows[0].amount.start)
+        end = fenbie if fenbie >= 0 and fenbie >= mention.start - 2 else mention.start
+        if fenbie < 0:
+            continue
+        items = _list_items(sentence, min(end, mention.start), 0)
+        if len(items) == len(rows):
+            for d, (item, _) in zip(rows, items):
+                d.subject = item
+                d.rule = "list." + d.rule

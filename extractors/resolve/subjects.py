@@ -1,0 +1,50 @@
+"""Trim the words in front of an indicator down to a subject (rules in data/zh/subject_rules.csv)."""
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from ..vocab import load_table
+
+_QUOTES = regex.compile(r"[“”\"'‘’《》「」]")
+
+
+@cache
+def _rules() -> dict[str, regex.Pattern]:
+    words: dict[str, list[str]] = {}
+    for row in load_table("subject_rules.csv", ("list", "word")):
+        words.setdefault(row["list"], []).extend(row["word"].split("|"))
+
+    def alt(name: str) -> str:
+        return "|".join(sorted(words.get(name, []), key=len, reverse=True))
+
+    return {
+        "lead": regex.compile(rf"^(?:{alt('lead')})"),
+        "tail": regex.compile(rf"(?:{alt('tail')})$"),
+        "generic": regex.compile(rf"^(?:{alt('generic')})+$"),
+        "reject": regex.compile(alt("reject")),
+    }
+
+
+def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
+    """The subject a phrase names, or "" when it names the region as a whole or is not a noun phrase.
+
+    ``drop`` lists substrings already used for something else (place names, period words).
+    """
+    rules = _rules()
+    text = _QUOTES.sub("", phrase)
+    for word in sorted(drop, key=len, reverse=True):
+        if word:
+            text = text.replace(word, "")
+    changed = True
+    while changed and text:
+        changed = False
+        for name in ("lead", "tail"):
+            m = rules[name].search(text)
+            if m and m.group(0):
+                text = text[: m.start()] + text[m.end():]
+                changed = True
+    if len(text) < 2 or len(text) > 20 or rules["generic"].match(text) or rules["reject"].search(text):
+        return ""
+    return text

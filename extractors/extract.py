@@ -18,7 +18,7 @@ from .frames import Draft, build_drafts
 from .model import Article, InputError, Observation, Period, Place, SourceMeta
 from .normalize import NormalizedText, normalize
 from .reading import decode
-from .resolve.indicators import find_mentions
+from .resolve.indicators import Mention, find_mentions
 from .resolve.periods import PeriodMention, find_periods
 from .resolve.regions import gazetteer
 from .resolve.subjects import clean_subject
@@ -60,6 +60,7 @@ class _ArticleContext:
     is_report: bool
     carry: PeriodMention | None = None  # the period the previous sentences set
     onward_status: str | None = None  # a status cue that holds for the rest of the article
+    previous_count: Mention | None = None  # the count indicator of the sentence before
 
 
 def process_file(source_file: str, data: bytes, meta: SourceMeta | None) -> FileResult:
@@ -189,10 +190,15 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     if figures:
         mentions = find_mentions(sentence)
         places = _places(sentence, ctx.home)
-        for draft in build_drafts(sentence, figures, mentions):
+        drafts = build_drafts(sentence, figures, mentions, ctx.previous_count)
+        for draft in drafts:
             obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places)
             if obs is not None:
                 rows.append(obs)
+        counts = [d.mention for d in drafts if d.amount is not None and d.amount.kind == "count"]
+        ctx.previous_count = counts[-1] if counts else None
+    else:
+        ctx.previous_count = None
     if periods:
         ctx.carry = periods[-1]
     return rows

@@ -44,6 +44,7 @@ class Share:
     text: str
     pct: float
     bound: str
+    lead_start: int  # where 占/比重 begins: words between it and the number name the total
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,8 @@ def _shares(sentence: str, p: _Patterns) -> list[Share]:
         if value is None:
             continue
         bound = p.post_bounds[m["post"]] if m["post"] else ("at_least" if m["pre"] == "超过" else "exact")
-        found.append(Share(m.start("num"), m.end("num") + 1, sentence[m.start("num"):m.end("num") + 1], value, bound))
+        found.append(Share(m.start("num"), m.end("num") + 1, sentence[m.start("num"):m.end("num") + 1], value, bound,
+                           m.start()))
     return found
 
 

@@ -94,7 +94,9 @@ def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Me
     clause_end_m = _CLAUSE_BREAK.search(sentence, amount.end)
     clause_end = clause_end_m.start() if clause_end_m else len(sentence)
     for m in mentions:
-        if amount.end <= m.start < clause_end and m.kind == "count" and _count_fits(sentence, m, amount):
+        # after the number only an action word names the count (17个项目成功签约); a noun
+        # there (17个重大项目) only labels what is counted
+        if amount.end <= m.start < clause_end and m.verb_only and _count_fits(sentence, m, amount):
             return m
     return None
 
@@ -120,10 +122,31 @@ def _list_items(sentence: str, end: int, floor: int) -> list[tuple[str, int]]:
         items.append((segment[pos:m.start()], start + pos))
         pos = m.end()
     items.append((segment[pos:], start + pos))
-    return [(t, s) for t, s in items if t]
+    items = [(t, s) for t, s in items if t]
+    if len(items) > 1 and len(items[-1][0]) > 1:
+        # 城、乡居民: a one-character item shares the head noun of the last item
+        head = items[-1][0][1:]
+        items = [(t + head if len(t) == 1 else t, s) for t, s in items]
+    return items
 
 
-def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention]) -> list[Draft]:
+def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous: Mention | None) -> Draft | None:
+    """其中10亿元以上项目12个: a count with no wording of its own breaks down the count before it."""
+    earlier = [d for d in drafts if d.amount is not None and d.amount.kind == "count"]
+    mention = earlier[-1].mention if earlier else previous
+    if mention is None:
+        return None
+    seg_start = _bounds(sentence, _SEGMENT_BREAK, amount.start)
+    phrase = sentence[seg_start:amount.start] or amount.noun
+    noun, _ = _count_nouns().get(mention.code, (None, ""))
+    if noun is None or not noun.search(phrase) or not _count_fits(sentence, mention, amount):
+        return None
+    return Draft(mention, amount=amount, subject=phrase, rule="count.breakdown")
+
+
+def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
+                 previous_count: Mention | None = None) -> list[Draft]:
+    """Draft rows for one sentence; ``previous_count`` is the count indicator of the sentence before."""
     drafts: list[Draft] = []
     last_for: dict[Mention, Draft] = {}
     pending_growth: list[Growth] = []
@@ -171,6 +194,11 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention]) 
                     (fig.kind != "count" and regex.match(r"(?:项目|企业)", sentence[fig.end:fig.end + 2])):
                 continue
             mention = _count_mention(sentence, mentions, fig) if fig.kind == "count" else _money_mention(mentions, fig)
+            if mention is None and fig.kind == "count":
+                inherited = _inherit_count(sentence, fig, drafts, previous_count)
+                if inherited is not None:
+                    drafts.append(inherited)
+                continue
             if mention is None:
                 continue
             prev = last_for.get(mention)
@@ -194,7 +222,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention]) 
                 _attach_growth(fig, mention)
         elif isinstance(fig, Share):
             target = drafts[-1] if drafts else None
-            mention = last_mention_before(fig.start)
+            mention = last_mention_before(fig.lead_start)
             if target is not None and target.share is None and (mention is None or target.mention is mention):
                 target.share = fig
             elif mention is not None and last_for.get(mention) is None:

@@ -1,7 +1,7 @@
 """Loads the rule vocabulary kept as data files under ``extractors/data/<lang>/``.
 
 Every table is a UTF-8 CSV with a header row. Lines whose first cell starts with ``#`` are
-comments. A table is validated against the columns its caller requires when it is loaded, so a
+comments (skipped before parsing, so a comment may hold commas). A table is validated against the columns its caller requires when it is loaded, so a
 typo in a data file fails loudly at start-up rather than silently dropping a rule.
 """
 from __future__ import annotations
@@ -28,17 +28,17 @@ def _read(path: Path) -> tuple[tuple[str, ...], tuple[dict[str, str], ...]]:
     if not path.is_file():
         raise VocabularyError(f"rule file not found: {path}")
     with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
+        reader = csv.reader(line for line in f if not line.lstrip().startswith("#"))
         header = next(reader, None)
         if not header:
             raise VocabularyError(f"{path}: empty file, expected a header row")
         header = [h.strip() for h in header]
         rows = []
-        for line_no, cells in enumerate(reader, start=2):
-            if not cells or not "".join(cells).strip() or cells[0].lstrip().startswith("#"):
+        for row_no, cells in enumerate(reader, start=1):
+            if not cells or not "".join(cells).strip():
                 continue
             if len(cells) > len(header):
-                raise VocabularyError(f"{path}:{line_no}: {len(cells)} cells, header has {len(header)}")
+                raise VocabularyError(f"{path}: data row {row_no} has {len(cells)} cells, the header {len(header)}")
             cells += [""] * (len(header) - len(cells))
             rows.append({h: c.strip() for h, c in zip(header, cells)})
     return tuple(header), tuple(rows)

@@ -11,10 +11,21 @@ _QUOTES = regex.compile(r"[“”\"'‘’《》「」]")
 
 
 @cache
+def _canonical() -> dict[str, str]:
+    names = {}
+    for row in load_table("subject_rules.csv", ("list", "word")):
+        if row["list"] == "canonical":
+            standard, *variants = row["word"].split("|")
+            names.update({v: standard for v in variants})
+    return names
+
+
+@cache
 def _rules() -> dict[str, regex.Pattern]:
     words: dict[str, list[str]] = {}
     for row in load_table("subject_rules.csv", ("list", "word")):
-        words.setdefault(row["list"], []).extend(row["word"].split("|"))
+        if row["list"] != "canonical":
+            words.setdefault(row["list"], []).extend(row["word"].split("|"))
 
     def alt(name: str) -> str:
         return "|".join(sorted(words.get(name, []), key=len, reverse=True))
@@ -47,4 +58,4 @@ def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
                 changed = True
     if len(text) < 2 or len(text) > 20 or rules["generic"].match(text) or rules["reject"].search(text):
         return ""
-    return text
+    return _canonical().get(text, text)

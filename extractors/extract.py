@@ -366,3 +366,11 @@ def _document_row(article: Article, meta: SourceMeta, n_observations: int) -> di
         "n_observations": n_observations,
         "meta_source": meta.meta_source,
     }
+
+
+def extract_text(text: str, meta: SourceMeta) -> list[Observation]:
+    """The rows of one text handled as a whole file (for table-driven tests and fuzzing)."""
+    result = process_file(meta.source_file, text.encode("utf-8"), meta)
+    if result.errors:
+        raise InputError(result.errors[0]["stage"], result.errors[0]["reason"])
+    return result.observations

@@ -219,6 +219,7 @@ def _growths(sentence: str, p: _Patterns) -> list[Growth]:
             continue
         sign = p.growth_sign.get(m["dir"] or "", 1)
         start = m.start("dir") if m["dir"] else (m.start("rate") if m["rate"] else m.start())
+        first_sign = sign
         more = []
         while (n := p.growth_more.match(sentence, pos)) is not None:
             if n["dir"]:
@@ -229,7 +230,7 @@ def _growths(sentence: str, p: _Patterns) -> list[Growth]:
             more.append((n.start() + 1, n.end(), sign * v, p.post_bounds[n["post"]] if n["post"] else "exact"))
             pos = n.end()
         listed = bool(more) or "分别" in m.group(0)
-        found.append(Growth(start, m.end(), sentence[start:m.end()], sign * value,
+        found.append(Growth(start, m.end(), sentence[start:m.end()], first_sign * value,
                             p.post_bounds[m["post"]] if m["post"] else "exact", listed))
         found += [Growth(s, e, sentence[s:e], v, b, True) for s, e, v, b in more]
 

@@ -28,7 +28,7 @@ def _params():
         yield pytest.param(case, id=case["name"], marks=marks)
 
 
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", list(_params()))
 def test_sentence(case: dict) -> None:
     published = date.fromisoformat(case["published"]) if case.get("published") else None
     meta = SourceMeta(source_file="case.txt", publisher=case.get("publisher"), published=published,

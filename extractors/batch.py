@@ -1,0 +1,69 @@
+"""Run the extraction over files and folders and write the tables; one bad file never stops a batch."""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .extract import process_file
+from .manifest import read_manifest
+from .model import SourceMeta
+from .tables import write_tables
+
+
+@dataclass
+class Summary:
+    documents: int
+    observations: int
+    errors: int
+    seconds: float
+    files_read: int
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[dict]]:
+    files, errors = [], []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.txt") if p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            errors.append({"source_file": str(path), "stage": "input", "reason": "no such file or folder"})
+    return files, errors
+
+
+def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path) -> Summary:
+    started = time.perf_counter()
+    files, errors = collect_files(paths)
+    if manifest is None:
+        found = [p / "manifest.csv" for p in paths if p.is_dir() and (p / "manifest.csv").is_file()]
+        manifest = found[0] if found else None
+    metas: dict[str, SourceMeta] = {}
+    if manifest is not None:
+        metas, manifest_errors = read_manifest(manifest)
+        errors += manifest_errors
+    observations, documents = [], []
+    read = 0
+    show = sys.stderr.isatty()
+    for i, path in enumerate(files, 1):
+        if show:
+            print(f"\r[{i}/{len(files)}] {path.name[:40]:<40}", end="", file=sys.stderr)
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            errors.append({"source_file": path.name, "stage": "read", "reason": e.strerror or str(e)})
+            continue
+        read += 1
+        try:
+            result = process_file(path.name, data, metas.get(path.name))
+        except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
+            errors.append({"source_file": path.name, "stage": "extract", "reason": f"{type(e).__name__}: {e}"})
+            continue
+        observations += result.observations
+        documents += result.documents
+        errors += result.errors
+    if show:
+        print(file=sys.stderr)
+    write_tables(out_dir, observations, documents, errors)
+    return Summary(len(documents), len(observations), len(errors), time.perf_counter() - started, read)

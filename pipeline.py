@@ -1,0 +1,39 @@
+"""Extract economic figures from Chinese news and work reports into tidy tables.
+
+    python pipeline.py [PATH ...] [--manifest FILE] [--out DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from extractors.batch import run_batch
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", type=Path, help="files or folders (searched for *.txt); default seeds/")
+    parser.add_argument("--manifest", type=Path, help="CSV: file,publisher,published,city")
+    parser.add_argument("--out", type=Path, default=HERE / "outputs", help="output folder (default outputs/)")
+    args = parser.parse_args(argv)
+    paths = args.paths or [HERE / "seeds"]
+    if args.manifest is not None and not args.manifest.is_file():
+        parser.error(f"manifest not found: {args.manifest}")
+    try:
+        summary = run_batch(paths, args.manifest, args.out)
+    except OSError as e:
+        print(f"error: cannot write tables to {args.out}: {e}", file=sys.stderr)
+        return 2
+    if summary.files_read == 0:
+        print("error: no input file could be read (see errors.csv)", file=sys.stderr)
+        return 1
+    print(f"{summary.documents} documents, {summary.observations} observations, {summary.errors} errors "
+          f"in {summary.seconds:.2f} s -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -113,14 +113,17 @@ def infer_meta(meta: SourceMeta, text: str) -> SourceMeta:
 
 def _home_place(article: Article, meta: SourceMeta) -> Place | None:
     g = gazetteer()
+    area = None
+    if article.area_hint:
+        area = g.resolve(article.area_hint) or g.resolve(article.area_hint + "市")
+    if area is None and meta.city:
+        area = g.resolve(meta.city)
     if article.kind == "work_report" and article.title:
-        found = g.find(article.title)
+        found = g.find(article.title, context=area)
         if found:
             return max(found, key=lambda f: _LEVEL_RANK[f[2].level])[2]
-    if article.area_hint:
-        place = g.resolve(article.area_hint) or g.resolve(article.area_hint + "市")
-        if place is not None:
-            return place
+    if area is not None:
+        return area
     if meta.city:
         place = g.resolve(meta.city)
         if place is not None:
@@ -207,7 +210,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
 def _places(sentence: str, home: Place | None) -> list[tuple[int, int, Place]]:
     found = []
     context = _place_context()
-    for start, end, place in gazetteer().find(sentence):
+    for start, end, place in gazetteer().find(sentence, context=home):
         if context.match(sentence, end):
             continue
         found.append((start, end, place))

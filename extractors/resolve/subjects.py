@@ -24,8 +24,10 @@ def _canonical() -> dict[str, str]:
 def _rules() -> dict[str, regex.Pattern]:
     words: dict[str, list[str]] = {}
     for row in load_table("subject_rules.csv", ("list", "word")):
-        if row["list"] != "canonical":
+        if row["list"] in ("lead", "tail"):  # plain words, tried longest first
             words.setdefault(row["list"], []).extend(row["word"].split("|"))
+        elif row["list"] != "canonical":  # whole regexes
+            words.setdefault(row["list"], []).append(f"(?:{row['word']})")
 
     def alt(name: str) -> str:
         return "|".join(sorted(words.get(name, []), key=len, reverse=True))

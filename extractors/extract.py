@@ -275,7 +275,10 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
             region = before[-1][2]
     drop += [sentence[s:e] for s, e, _ in places]
     if draft.subject is None:
+        parent = draft.extra.get("parent")
         subject = mention.subject or _context_subject(draft, sentence, drop)
+        if not subject and parent is not None:
+            subject = parent.subject or parent.mention.subject or _context_subject(parent, sentence, drop)
     period_mention = _period_for(draft, anchor_start, periods, ctx, bool(subject))
     period = period_mention.period if period_mention else None
     status = _status(sentence, anchor_start, period, ctx)

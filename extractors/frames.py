@@ -32,6 +32,7 @@ _LIST_END = regex.compile(r"等|为|是|分别|均")
 # An amount that only labels a kind of thing (亿元以上项目, 5000万元以上产业项目) is not a figure.
 _LABEL_AFTER = regex.compile(r"(?:以上|以下)?的?[^\d,:;。、]{0,6}?(?:项目|企业)")
 _MILESTONE_AFTER = regex.compile(r"大关|关口|台阶")
+_PAREN = regex.compile(r"\([^()]*\)")
 
 
 @dataclass
@@ -149,6 +150,15 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
     """Draft rows for one sentence; ``previous_count`` is the count indicator of the sentence before."""
     drafts: list[Draft] = []
     last_for: dict[Mention, Draft] = {}
+    # 进出口30.2亿元(出口7.3亿元、进口22.9亿元),增长6.3%: a parenthesis breaks down the row before it
+    parens = [(m.start(), m.end()) for m in _PAREN.finditer(sentence)]
+
+    def paren_parent(pos: int) -> Draft | None:
+        for open_, close in parens:
+            if open_ < pos < close:
+                before = [d for d in drafts if d.anchor[1] <= open_]
+                return before[-1] if before else None
+        return None
     pending_growth: list[Growth] = []
 
     def last_mention_before(pos: int) -> Mention | None:
@@ -178,6 +188,11 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 drafts.append(Draft(mention, growth=g, subject=item, rule="list.growth"))
 
     def _attach_growth(g: Growth, mention: Mention) -> None:
+        if drafts and "parent" in drafts[-1].extra and paren_parent(g.start) is None:
+            parent = drafts[-1].extra["parent"]
+            if parent.growth is None:
+                parent.growth = g
+                return
         d = last_for.get(mention)
         if d is not None and d.growth is None and drafts and drafts[-1] is d:
             d.growth = g
@@ -211,6 +226,9 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 prev.amount = fig  # 突破4亿美元大关,达4.8亿美元: the exact level replaces the milestone
                 continue
             d = Draft(mention, amount=fig, rule="amount." + fig.kind)
+            parent = paren_parent(fig.start)
+            if parent is not None:
+                d.extra["parent"] = parent
             drafts.append(d)
             last_for[mention] = d
         elif isinstance(fig, Growth):

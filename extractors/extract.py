@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -169,14 +170,38 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
     norm = normalize(text[article.body_start:article.end], base=article.body_start)
     rows: list[Observation] = []
     seen: set[tuple] = set()
-    for m in _SENTENCE.finditer(norm.text):
-        for obs in _sentence_rows(m.group(0), m.start(), norm, text, ctx):
+    for start, sentence in _sentences(norm, _heading_ends(text, article, norm)):
+        for obs in _sentence_rows(sentence, start, norm, text, ctx):
             key = (obs.indicator, obs.region, obs.subject, obs.period_start, obs.period_end, obs.value, obs.yoy_pct, obs.status)
             if key in seen:
                 continue  # the same figure repeated in one article is one observation
             seen.add(key)
             rows.append(obs)
     return rows
+
+
+# A numbered heading on a line of its own (二、工业和建筑业, （一）综合实力) ends a sentence even
+# without punctuation; other unpunctuated line breaks are PDF wrapping and do not.
+_HEADING = regex.compile(
+    r"(?m)^[ \t\u3000]*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[^\n。!?;；！？]{0,30}?[ \t\u3000]*$")
+
+
+def _heading_ends(text: str, article: Article, norm: NormalizedText) -> set[int]:
+    ends = set()
+    for m in _HEADING.finditer(text, article.body_start, article.end):
+        ends.add(bisect.bisect_left(norm.offsets, m.end()))
+    return ends
+
+
+def _sentences(norm: NormalizedText, breaks: set[int]) -> list[tuple[int, str]]:
+    out = []
+    for m in _SENTENCE.finditer(norm.text):
+        start = m.start()
+        for cut in sorted(b for b in breaks if m.start() < b < m.end()):
+            out.append((start, norm.text[start:cut]))
+            start = cut
+        out.append((start, norm.text[start:m.end()]))
+    return out
 
 
 def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: str,

@@ -117,8 +117,13 @@ def _stated_year(g: dict[str, str], ctx: _Context) -> int | None:
     """The year the wording itself gives: explicit, or relative to the topic year."""
     if "y" in g:
         return _year_value(g["y"])
-    if "rel" in g and ctx.topic_year is not None:
-        return ctx.topic_year + _REL[g["rel"]].offset
+    if "rel" in g:
+        offset = _REL[g["rel"]].offset
+        # 去年/过去一年/明年 count from when the text was written; 今年/全年 follow the topic year
+        if offset and ctx.ref is not None:
+            return ctx.ref.year + offset
+        if ctx.topic_year is not None:
+            return ctx.topic_year + offset
     return None
 
 

@@ -36,6 +36,8 @@ class FileResult:
 _SENTENCE = regex.compile(r"[^。!?;！？；]+[。!?;！？；]?")
 _FULL_DATE = regex.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _YEAR_IN = regex.compile(r"(?:19|20)\d{2}")
+# 长沙、株洲、湘潭三市: the last item of a list of places may carry the group word
+_PLACE_GROUP = regex.compile(r"[一二三四五六七八九十两\d]+[个]?(?:市|县|区|州|省|地)")
 _SELF_REFERENCE = regex.compile(r"(?:全|我|本|该)(?:市|县|区|州|省|镇|乡|国)")
 
 
@@ -288,7 +290,8 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     list_place = None
     if draft.subject is not None:
         found = gazetteer().find(draft.subject)
-        if found and found[0][0] == 0 and len(draft.subject) - (found[0][1] - found[0][0]) <= 1:
+        rest = draft.subject[found[0][1]:] if found else ""
+        if found and found[0][0] == 0 and (len(rest) <= 1 or _PLACE_GROUP.fullmatch(rest)):
             list_place = found[0][2]
         else:
             subject = clean_subject(draft.subject, tuple(drop))

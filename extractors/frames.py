@@ -197,6 +197,8 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         if d is not None and d.growth is None and drafts and drafts[-1] is d:
             d.growth = g
             return
+        if mention.verb_only:
+            return  # an action word (引进, 签约) names counts, never a growth rate on its own
         d = Draft(mention, growth=g, rule="growth")
         drafts.append(d)
         last_for[mention] = d

@@ -139,6 +139,20 @@ def _home_place(article: Article, meta: SourceMeta) -> Place | None:
 _LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "township": 4}
 
 
+def _topic_place(text: str, article: Article, home: Place | None) -> Place | None:
+    """The area an article is about: the most specific place its title (else its first sentence)
+    names inside the home area, e.g. 衡东县 in a 衡阳日报 article headed 衡东县一季度招商引资成绩单出炉."""
+    if home is None or home.level in ("county", "township"):
+        return home
+    first = _SENTENCE.search(normalize(text[article.body_start:article.end]).text)
+    for snippet in (article.title or "", first.group(0) if first else ""):
+        inside = [p for _, _, p in gazetteer().find(snippet, context=home)
+                  if p.level in ("county", "township") and (p.city == home.city or home.level == "province")]
+        if inside:
+            return inside[0]
+    return home
+
+
 def _reference_date(article: Article, text: str, meta: SourceMeta) -> date | None:
     if article.kind == "work_report":
         head = text[article.start:min(article.end, article.body_start + 200)]
@@ -165,6 +179,7 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
         home=_home_place(article, meta),
         is_report=article.kind == "work_report",
     )
+    ctx.home = _topic_place(text, article, ctx.home)
     if ctx.is_report and ctx.ref is not None:
         # a report reviews the year before it is delivered until it says otherwise
         prior = ctx.ref.year - 1

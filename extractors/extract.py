@@ -38,7 +38,8 @@ _FULL_DATE = regex.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.
 _YEAR_IN = regex.compile(r"(?:19|20)\d{2}")
 # 长沙、株洲、湘潭三市: the last item of a list of places may carry the group word
 _PLACE_GROUP = regex.compile(r"[一二三四五六七八九十两\d]+[个]?(?:市|县|区|州|省|地)")
-_SELF_REFERENCE = regex.compile(r"(?:全|我|本|该)(?:市|县|区|州|省|镇|乡|国)")
+# 全省/全国 are left out: in local news they mostly scope a rank or name an event (全国工业APP大赛)
+_SELF_REFERENCE = regex.compile(r"(?:全|我|本|该)(?:市|县|区|州|镇|乡)")
 
 
 @cache
@@ -166,8 +167,19 @@ def _reference_date(article: Article, text: str, meta: SourceMeta) -> date | Non
         if year:
             return date(int(year.group(0)), 1, 1)
     if article.kind == "news" and meta.published is not None:
-        return meta.published
-    return article.dateline or meta.published
+        return _period_end_of(meta)
+    return article.dateline or _period_end_of(meta)
+
+
+def _period_end_of(meta: SourceMeta) -> date | None:
+    """A partly known publication date (2020-12) is read as its last day, so that 12月 is that December."""
+    published = meta.published
+    if published is None or meta.published_precision not in ("month", "year"):
+        return published
+    if meta.published_precision == "year":
+        return date(published.year, 12, 31)
+    next_month = date(published.year + published.month // 12, published.month % 12 + 1, 1)
+    return date.fromordinal(next_month.toordinal() - 1)
 
 
 def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Observation]:

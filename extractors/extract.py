@@ -337,6 +337,12 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     period_mention = _period_for(draft, anchor_start, periods, ctx, bool(subject))
     period = period_mention.period if period_mention else None
     status = _status(sentence, anchor_start, period, ctx)
+    if (status == "target" and period_mention is ctx.carry and period is not None and period.end is not None
+            and ctx.ref is not None and period.end.year < ctx.ref.year):
+        # a goal is about the future: a past period carried from earlier sentences does not govern it
+        year = ctx.ref.year
+        period_mention = PeriodMention(0, 0, "", Period(date(year, 1, 1), date(year, 12, 31), "year", ""))
+        period = period_mention.period
     amount = draft.amount
     growth = draft.growth
     start, end = norm.original_span(offset + anchor_start, offset + anchor_end)

@@ -236,8 +236,10 @@ def _sentences(norm: NormalizedText, breaks: set[int]) -> list[tuple[int, str]]:
 def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: str,
                    ctx: _ArticleContext) -> list[Observation]:
     year_hint = None
-    if ctx.carry is not None and _YEAR_IN.search(ctx.carry.text) and ctx.carry.period.end is not None:
-        year_hint = ctx.carry.period.end.year
+    carried = ctx.carry.period if ctx.carry is not None else None
+    # 全年/年内 after "过去一年" or "2019年" mean that year, not the year the text was written
+    if carried is not None and carried.end is not None and carried.type in ("year", "ytd", "quarter", "half", "month"):
+        year_hint = carried.end.year
     periods = find_periods(sentence, ctx.ref, year_hint)
     for cue, status, scope in _status_cues():
         if scope == "onward" and cue.search(sentence):

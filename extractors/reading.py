@@ -1,34 +1,153 @@
-"""Bytes to text: UTF-8 (BOM kept as U+FEFF so offsets match a plain utf-8 read), UTF-16, GB18030."""
+"""Bytes to text, or an InputError saying why a file is not text this pipeline can read.
+
+Supported: UTF-8 (a BOM is KEPT as U+FEFF, so offsets match a plain ``utf-8`` read of the file;
+the normaliser drops it), UTF-16 and UTF-32 with a BOM, UTF-16 without a BOM (recognised by its
+NUL-byte pattern), and GB18030 (which covers GBK and GB2312). Decoding is always strict; the
+order matters because the encodings overlap: UTF-8 is tried first (random GB bytes are almost
+never valid UTF-8), UTF-16 only when NUL bytes say so, and GB18030 last, accepted only if the
+result looks like text, since GB18030 decodes most byte soup without complaint.
+"""
 from __future__ import annotations
 
-from .model import InputError
+from pathlib import Path
 
-_MAGIC = {b"\x89PNG": "PNG image", b"%PDF": "PDF document", b"PK\x03\x04": "ZIP archive", b"\x1f\x8b": "GZIP archive"}
+import regex
+
+from .model import InputError
+from .vocab import load_table
+
+_ROWS = load_table("file_signatures.csv", required=("kind", "signature", "what"))
+_BINARY = tuple((bytes.fromhex(r["signature"]), r["what"]) for r in _ROWS if r["kind"] == "binary")
+_MARKUP = tuple((r["signature"].lower(), r["what"]) for r in _ROWS if r["kind"] == "html")
+_HTML_SUFFIXES = (".htm", ".html", ".xhtml")
+
+_BOMS = (  # longest first: the UTF-32 LE BOM begins with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_UTF8_BOM = b"\xef\xbb\xbf"
+_SAMPLE = 1 << 16  # bytes/characters inspected by the statistical checks
+
+# Text-likeness of a decoding: share of characters that are CJK, ASCII or common punctuation,
+# and counts of control and private-use characters (GB18030 maps byte soup onto both).
+_TEXTLIKE = regex.compile(
+    r"[\p{Han}\x20-\x7e\t\n\r\u00a0-\u00ff\u2000-\u206f\u2100-\u27bf\u3000-\u303f\uff00-\uffef\ufeff"
+    r"\u2460-\u24ff\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u3200-\u33ff\ufe30-\ufe4f]"
+)
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PRIVATE = regex.compile(r"[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+_MIN_TEXTLIKE = 0.95
+_MAX_ODD = 0.005  # control or private-use characters per character
+_TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,300})?/?>")
+_MIN_TAGS, _MIN_TAG_SHARE = 10, 0.05  # "many tags": at least this many and this share of the text
+
+
+def read_file(path: Path) -> tuple[str, str]:
+    """(text, encoding) of a file; InputError("read", reason) if it cannot be read or is not text."""
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise InputError("read", "is a directory, not a file") from None
+    except OSError as error:  # missing, permission denied, I/O error: the OS says which
+        raise InputError("read", f"cannot read file: {error.strerror or error}") from None
+    return decode(data, str(path))
 
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
+    """(text, encoding name) of a file's bytes; `source` is its name (an .html name means HTML).
+
+    The encoding is "utf-8-sig" when the file has a UTF-8 BOM; the BOM then stays in the text.
+    """
+    text, encoding = _decode(data)
+    _reject_markup(text, source)
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     if not data.strip():
-        raise InputError("read", "empty file")
-    for magic, what in _MAGIC.items():
+        raise InputError("read", "empty file" if not data else "empty file (only whitespace)")
+    for magic, what in _BINARY:
         if data.startswith(magic):
             raise InputError("read", f"binary file ({what}), not text")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    sample = data[:4000]
-    if sample.count(b"\x00") > len(sample) // 4:
-        even_nuls = sample[0::2].count(b"\x00")
-        odd_nuls = sample[1::2].count(b"\x00")
-        encoding = "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            raise InputError("read", "binary file: NUL bytes and not UTF-16") from None
+    if data.startswith(_UTF8_BOM):
+        return _strict(data, "utf-8", "utf-8-sig")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _strict(data[len(bom):], encoding, encoding)
     if b"\x00" in data:
-        raise InputError("read", "binary file: contains NUL bytes")
+        return _decode_nul_bytes(data)
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as utf8_error:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return _decode_gb18030(data, error)
+    if not text.strip():
+        raise InputError("read", "empty file (only whitespace)")
+    return text, "utf-8"
+
+
+def _strict(data: bytes, codec: str, name: str) -> tuple[str, str]:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise InputError("read", f"invalid {name} (it has a {name} BOM): {_bad_byte(data, error)}") from None
+    if not text.strip("\ufeff \t\r\n"):
+        raise InputError("read", "empty file (only a byte-order mark and whitespace)")
+    return text, name
+
+
+def _decode_nul_bytes(data: bytes) -> tuple[str, str]:
+    """UTF-16 without a BOM puts the NUL half of every ASCII character on one side of each pair."""
+    sample = data[:_SAMPLE]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    # CJK characters of the form U+xx00 (一 is U+4E00) put a few NULs on the other side too.
+    if len(data) % 2 == 0 and max(even, odd) >= max(4, 4 * min(even, odd)):
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
         try:
-            return data.decode("gb18030"), "gb18030"
+            text = data.decode(encoding)
         except UnicodeDecodeError:
-            raise InputError("read", f"not UTF-8, UTF-16 or GB18030 (first bad byte at {utf8_error.start})") from None
+            text = ""
+        if text and _looks_like_text(text):
+            return text, encoding
+    first = data.index(b"\x00")
+    raise InputError("read", f"binary file: NUL byte at offset {first} and no UTF-16 pattern")
+
+
+def _decode_gb18030(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
+    where = _bad_byte(data, utf8_error)
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise InputError("read", f"not UTF-8 ({where}) nor GB18030 ({_bad_byte(data, error)})") from None
+    if not _looks_like_text(text):
+        raise InputError("read", f"not UTF-8 ({where}), and as GB18030 it does not look like text")
+    return text, "gb18030"
+
+
+def _bad_byte(data: bytes, error: UnicodeDecodeError) -> str:
+    return f"bad byte 0x{data[error.start]:02X} at offset {error.start}"
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:_SAMPLE]
+    n = len(sample)
+    if not n:
+        return False
+    odd = len(_CONTROL.findall(sample)) + len(_PRIVATE.findall(sample))
+    return len(_TEXTLIKE.findall(sample)) >= _MIN_TEXTLIKE * n and odd <= _MAX_ODD * n
+
+
+def _reject_markup(text: str, source: str) -> None:
+    # Stripping tags while keeping offsets into the original file is future work; until then an
+    # HTML page is reported rather than mined with its markup.
+    head = text[:200].lstrip("\ufeff \t\r\n").lower()
+    for prefix, what in _MARKUP:
+        if head.startswith(prefix):
+            raise InputError("read", f"{what}, not plain text")
+    if source.lower().endswith(_HTML_SUFFIXES):
+        raise InputError("read", "HTML page, not plain text")
+    sample = text[:_SAMPLE]
+    tags = _TAG.findall(sample)
+    if len(tags) >= _MIN_TAGS and sum(map(len, tags)) >= _MIN_TAG_SHARE * len(sample):
+        raise InputError("read", "HTML page, not plain text")

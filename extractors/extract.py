@@ -269,6 +269,8 @@ def _places(sentence: str, home: Place | None) -> list[tuple[int, int, Place]]:
     for start, end, place in gazetteer().find(sentence, context=home):
         if context.match(sentence, end):
             continue
+        if place.level == "province" and sentence[start:end] != place.name:
+            continue  # 湖南 inside a company or base name (中盐红四方湖南生产基地) is not the area
         found.append((start, end, place))
     for m in _SELF_REFERENCE.finditer(sentence):
         place = gazetteer().from_self_reference(m.group(0), home)
@@ -397,8 +399,17 @@ def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:
                 return clean_subject(between, tuple(drop))
             return clean_subject(_leading_phrase(sentence, mention.start), tuple(drop)) if mention.code != "enterprises_new" else ""
         return clean_subject(amount.noun, tuple(drop)) if amount.noun else ""
-    return clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
+    subject = clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
+    if not subject and mention.code == "project_investment" and amount is not None:
+        # 投资280万元完成集镇提质改造, 投资1.65亿的XX公司: the project follows the amount
+        m = _PROJECT_AFTER.match(sentence, amount.end)
+        if m:
+            subject = clean_subject(m["subject"], tuple(drop))
+    return subject
 
+
+# what a sum was invested in, named right after it
+_PROJECT_AFTER = regex.compile(r"(?:的|用于|完成|新建了?|建立|建设|启动|实施)(?P<subject>[^,:;。、等]{2,20}?)(?=[,:;。、等]|$|基本|正式|顺利|已)")
 
 _PHRASE_BREAK = regex.compile(r"[,:;。、()]|\d")
 

@@ -1,55 +1,134 @@
 """Clean text for the rules while keeping a map from every cleaned character to the original.
 
-Full-width ASCII becomes ASCII (an explicit map, never blanket NFKC, which turns ⑨30万亩 into
-930万亩); whitespace runs are dropped except between two ASCII letters or two digits.
+What changes, all offset-tracked:
+- one-to-one character maps from ``charmap.csv`` (full-width ASCII -> ASCII, ideographic space
+  -> space, ． -> . between digits) and ``trad2simp.csv`` (traditional -> simplified); never
+  blanket NFKC, which would turn ⑨30万亩 into 930万亩;
+- invisible characters (BOM, zero-width, soft hyphen: empty ``to`` in charmap.csv) are dropped;
+- every whitespace run is dropped, except one space between two ASCII letters (RCEP and 东盟) or
+  two digits (a table row 12 34 must not fuse into 1234); with ``keep_newlines`` a run holding a
+  line break becomes one ``\\n`` instead (blank lines collapse). Runs at either end are dropped.
+
+Because every map is one character to one character, the cleaned text is the original minus
+the dropped characters (plus the single kept space or newline per whitespace run), so stretches
+between whitespace runs are copied in bulk and their offsets are a plain range.
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 import regex
 
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
-_KEEP_WIDE = {ord("，"): ",", ord("；"): ";", ord("："): ":", ord("（"): "(", ord("）"): ")", ord("％"): "%"}
-_TABLE = {**_FULLWIDTH, **{k: v for k, v in _KEEP_WIDE.items()}}
-_DROP = regex.compile(r"[\ufeff\u200b-\u200d\u2060\u00ad]")
-_SPACE = regex.compile(r"\s+")
-_ASCII_WORD = regex.compile(r"[A-Za-z0-9]")
+from .vocab import load_table
+
+_LINE_BREAK = regex.compile(r"[\n\r\x0b\x0c\x85\u2028\u2029]")
+_WHITESPACE = regex.compile(r"\s")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+
+
+def _chars(spec: str) -> list[str]:
+    """`U+XXXX` -> [char]; `U+XXXX..U+YYYY` -> the inclusive range; a literal character -> [it]."""
+    if not spec:
+        return []
+    if not spec.upper().startswith("U+"):
+        return [spec]
+    first, _, last = spec.partition("..")
+    lo = int(first[2:], 16)
+    hi = int(last[2:], 16) if last else lo
+    return [chr(c) for c in range(lo, hi + 1)]
+
+
+def _load_maps() -> tuple[dict[int, str], str, dict[str, str]]:
+    table: dict[int, str] = {}
+    drop: list[str] = []
+    between_digits: dict[str, str] = {}
+    for row in load_table("charmap.csv", required=("from", "to", "context")):
+        sources, targets = _chars(row["from"]), _chars(row["to"])
+        if targets and len(targets) != len(sources):
+            raise ValueError(f"charmap.csv: {row['from']} and {row['to']} differ in length")
+        if not targets:
+            drop.extend(sources)
+        elif row["context"] == "between_digits":
+            between_digits.update(zip(sources, targets))
+        elif not row["context"]:
+            table.update((ord(s), t) for s, t in zip(sources, targets))
+        else:
+            raise ValueError(f"charmap.csv: unknown context {row['context']!r}")
+    for row in load_table("trad2simp.csv", required=("trad", "simp")):
+        table.setdefault(ord(row["trad"]), row["simp"])
+    return table, "".join(drop), between_digits
+
+
+_TABLE, _DROP, _BETWEEN_DIGITS = _load_maps()
+_DIGIT_CONTEXT = (
+    regex.compile(rf"(?<=[0-9])[{regex.escape(''.join(_BETWEEN_DIGITS))}](?=[0-9])") if _BETWEEN_DIGITS else None
+)
+# A gap is a run of whitespace and invisible characters; it is dropped or becomes one space/newline.
+_GAP = regex.compile(rf"[\s{regex.escape(_DROP)}]+" if _DROP else r"\s+")
 
 
 @dataclass(frozen=True)
 class NormalizedText:
+    """Cleaned text; offsets[i] is the index in the original string of cleaned character i.
+
+    ``offsets`` has one extra entry, offsets[len(text)] == base + len(original), so that the end of
+    a span that reaches the end of the text maps cleanly.
+    """
+
     text: str
-    offsets: tuple[int, ...]  # offsets[i]: original index of cleaned char i; one sentinel at the end
+    offsets: array
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of the cleaned span [start, end): first char to last char + 1."""
+        if end <= start:
+            return self.offsets[start], self.offsets[start]
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-def normalize(original: str, base: int = 0, keep_newlines: bool = False) -> NormalizedText:
+def map_chars(original: str) -> str:
+    """Apply only the one-to-one character maps (same length as `original`, nothing dropped)."""
     mapped = original.translate(_TABLE)
-    chars: list[str] = []
-    offsets: list[int] = []
+    if _DIGIT_CONTEXT is not None:
+        mapped = _DIGIT_CONTEXT.sub(lambda m: _BETWEEN_DIGITS[m.group()], mapped)
+    return mapped
+
+
+def normalize(original: str, base: int = 0, keep_newlines: bool = False) -> NormalizedText:
+    """Clean `original`; `base` is added to every offset (an article's slice maps into its file)."""
+    mapped = map_chars(original)
+    n = len(mapped)
+    pieces: list[str] = []
+    offsets = array("l")
     pos = 0
-    for m in _SPACE.finditer(mapped):
-        _copy(mapped, pos, m.start(), base, chars, offsets)
-        prev = chars[-1] if chars else ""
-        nxt = mapped[m.end()] if m.end() < len(mapped) else ""
-        if keep_newlines and "\n" in m.group(0):
-            chars.append("\n")
-            offsets.append(base + m.start())
-        elif prev and nxt and _ASCII_WORD.match(prev) and _ASCII_WORD.match(nxt) and (prev.isdigit() == nxt.isdigit()):
-            chars.append(" ")
-            offsets.append(base + m.start())
-        pos = m.end()
-    _copy(mapped, pos, len(mapped), base, chars, offsets)
-    offsets.append(base + len(original))
-    return NormalizedText("".join(chars), tuple(offsets))
+    for gap in _GAP.finditer(mapped):
+        start, end = gap.span()
+        pieces.append(mapped[pos:start])
+        offsets.extend(range(base + pos, base + start))
+        pos = end
+        if start == 0 or end == n:
+            continue
+        kept = _gap_char(gap.group(), mapped[start - 1], mapped[end], keep_newlines)
+        if kept:
+            char, at = kept
+            pieces.append(char)
+            offsets.append(base + start + at)
+    pieces.append(mapped[pos:])
+    offsets.extend(range(base + pos, base + n))
+    offsets.append(base + n)
+    return NormalizedText("".join(pieces), offsets)
 
 
-def _copy(text: str, start: int, end: int, base: int, chars: list[str], offsets: list[int]) -> None:
-    for i in range(start, end):
-        if not _DROP.match(text[i]):
-            chars.append(text[i])
-            offsets.append(base + i)
+def _gap_char(run: str, before: str, after: str, keep_newlines: bool) -> tuple[str, int] | None:
+    """What a gap between `before` and `after` becomes: (char, index in run it maps to) or None."""
+    space = _WHITESPACE.search(run)
+    if space is None:  # only invisible characters: the text joins up
+        return None
+    if keep_newlines:
+        brk = _LINE_BREAK.search(run)
+        if brk is not None:
+            return "\n", brk.start()
+    if (before in _ASCII_LETTERS and after in _ASCII_LETTERS) or (before in _DIGITS and after in _DIGITS):
+        return " ", space.start()
+    return None

@@ -65,6 +65,7 @@ class _ArticleContext:
     carry: PeriodMention | None = None  # the period the previous sentences set
     onward_status: str | None = None  # a status cue that holds for the rest of the article
     previous_count: Mention | None = None  # the count indicator of the sentence before
+    semicolon_status: str | None = None  # a cue (预计, 力争) in a clause that a ";" continues
 
 
 def process_file(source_file: str, data: bytes, meta: SourceMeta | None) -> FileResult:
@@ -260,6 +261,8 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         ctx.previous_count = None
     if periods:
         ctx.carry = periods[-1]
+    cue_status = next((status for cue, status, scope in _status_cues() if scope == "clause" and cue.search(sentence)), None)
+    ctx.semicolon_status = (cue_status or ctx.semicolon_status) if sentence.rstrip().endswith((";", "；")) else None
     return rows
 
 
@@ -279,9 +282,17 @@ def _places(sentence: str, home: Place | None) -> list[tuple[int, int, Place]]:
     return sorted(found, key=lambda f: f[0])
 
 
-def _period_for(draft: Draft, anchor: int, periods: list[PeriodMention], ctx: _ArticleContext,
+@cache
+def _event_words() -> regex.Pattern:
+    return regex.compile("|".join(r["word"] for r in load_table("event_words.csv", ("word",))))
+
+
+def _period_for(draft: Draft, sentence: str, anchor: int, periods: list[PeriodMention], ctx: _ArticleContext,
                 own_subject: bool) -> PeriodMention | None:
     before = [p for p in periods if p.end <= anchor]
+    days = [p for p in before if p.period.type == "day"]
+    if days and _event_words().search(sentence):
+        return days[-1]  # one event: its figures belong to its day
     if before:
         return before[-1]
     if periods:
@@ -296,6 +307,7 @@ def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleCont
     for cue, status, scope in _status_cues():
         if scope == "clause" and any(m.start() < anchor for m in cue.finditer(sentence)):
             clause_status = clause_status or status
+    clause_status = clause_status or ctx.semicolon_status  # 预计…;…;… : the cue covers the whole list
     if clause_status == "estimate" or (clause_status is None and ctx.onward_status == "estimate"):
         status = "estimate"
     else:
@@ -338,7 +350,7 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         subject = mention.subject or _context_subject(draft, sentence, drop)
         if not subject and parent is not None:
             subject = parent.subject or parent.mention.subject or _context_subject(parent, sentence, drop)
-    period_mention = _period_for(draft, anchor_start, periods, ctx, bool(subject))
+    period_mention = _period_for(draft, sentence, anchor_start, periods, ctx, bool(subject))
     period = period_mention.period if period_mention else None
     status = _status(sentence, anchor_start, period, ctx)
     if (status == "target" and period_mention is ctx.carry and period is not None and period.end is not None

@@ -162,8 +162,6 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
         unit_word, scale = m["unit"], m["scale"] or ""
         if not unit_word and not scale:
             continue
-        if unit_word and unit_word in ("万人次",):
-            scale, unit_word = scale + "万" if scale else "万", "人次"
         num_start = m.start("num")
         if p.ordinal.search(sentence, max(0, num_start - 2), num_start):
             continue
@@ -179,17 +177,14 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
             continue
         else:
             unit, kind = "CNY", "scaled"
-        if scale.endswith("万") and unit_word == "人次":
-            value = parse_amount(m["num"], scale)
         noun = ""
         if kind == "count":
             nm = _COUNTED_NOUN.match(sentence, m.end())
             noun = nm.group(0) if nm else ""
-        # the value as written, without a leading bound word
+        # the figure as written: from the number to its unit (or scale), without bound words
+        end = next(m.end(g) for g in ("unit", "approx2", "scale") if m[g])
         found.append(Amount(
-            start=num_start, end=m.end("unit") if m["unit"] else (m.end("approx2") if m["approx2"] else m.end("scale")),
-            text=sentence[num_start:m.end("unit") if m["unit"] else (m.end("approx2") if m["approx2"] else m.end("scale"))],
-            value=value, unit=unit, kind=kind,
+            start=num_start, end=end, text=sentence[num_start:end], value=value, unit=unit, kind=kind,
             bound=_bound(m["pre"], m["post"], bool(m["approx"] or m["approx2"]), p), noun=noun,
         ))
     return found

@@ -1,86 +1,312 @@
-"""Split one file into articles: newspaper pages (lead markers such as 本报讯), web listings
-(【tag】title lines with a posting-date line), or a single article with an optional title line."""
+"""Split one file into articles; every span points into the ORIGINAL file text.
+
+The page is normalised with ``keep_newlines=True`` to see its lines; each line is classified
+with the patterns of ``article_markers.csv`` (matched against the line after the character maps,
+whitespace runs collapsed to one space, so bylines keep the spaces between names). Layouts, tried
+in this order:
+
+- Web listing: items that start with a ``【tag】title`` line and end at a posting-date line
+  (the dateline), a separator line ``-`` or site furniture. area_hint = the tag without its
+  suffix (【醴陵市招商】 -> 醴陵市); kind = work_report if the title names a report, else listing.
+- Newspaper page: an article starts at a lead marker (本报讯, 株洲日报讯, 新华社长沙3月20日电,
+  (记者 …) opening a paragraph), at a standalone byline line not followed by a lead marker
+  (株洲日报记者 李支国), or at a markdown heading that heads no such article. Its header is found
+  by walking back from the marker over at most 4 short headline lines (no sentence-final
+  punctuation, at most 40 characters; markdown headings included) plus byline lines, stopping at
+  anything else; headline lines form the title, bylines do not. The body runs from the marker to
+  the next article's header, but ends before a page-jump line standing on its own (下转A2版,
+  (上接第1版)) or a run of one-character lines (a vertical headline printed across the column).
+  Text not in any article (before the first header, after such a cut) becomes an untitled
+  article only if it holds a sentence with a digit: a continued story is kept, a hotline box or
+  a stray headline is not (precision first).
+- Single article: a first line of at most 60 characters without sentence-final punctuation is
+  the title; otherwise the whole text is one untitled article.
+
+Titles are shown as cleaned by the character maps (traditional -> simplified), with whitespace
+runs collapsed to a space and multi-line headlines joined by a space.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import regex
 
 from .model import Article
+from .normalize import map_chars, normalize
+from .vocab import load_table
 
-_LEAD = regex.compile(r"(?:本报讯|(?P<paper>\p{Han}{2,6}(?:日报|晚报|日報|晚報))讯|(?P<xinhua>新华社)\p{Han}{0,6}\d{1,2}月\d{1,2}日电)")
-_LISTING = regex.compile(r"^【(?P<tag>[^】]{1,12})】(?P<title>.+)$", regex.M)
-_POSTED = regex.compile(r"^\s*((?:19|20)\d{2})-(\d{2})-(\d{2})\s*$", regex.M)
-_TAG_SUFFIX = regex.compile(r"(?:招商|新闻|动态|要闻)$")
-_REPORT = regex.compile(r"工作报告|计划执行情况.{0,40}报告")
-_END_PUNCT = "。！？；!?;”"
+_MAX_HEADLINE_CHARS = 40
+_MAX_HEADLINE_LINES = 4
+_MAX_BYLINE_LINES = 3
+_MAX_SINGLE_TITLE_CHARS = 60
+_MIN_VERTICAL_RUN = 4  # consecutive one-character lines that make a vertical headline
+
+_ROWS = load_table("article_markers.csv", required=("kind", "pattern", "meaning"))
+
+
+def _patterns(kind: str) -> tuple[regex.Pattern, ...]:
+    return tuple(regex.compile(row["pattern"]) for row in _ROWS if row["kind"] == kind)
+
+
+def _alternation(kind: str, template: str = "(?:{})") -> regex.Pattern:
+    return regex.compile(template.format("|".join(row["pattern"] for row in _ROWS if row["kind"] == kind)))
+
+
+_LEADS = _patterns("lead")
+_WHOLE_LINE_KINDS = ("photo_credit", "byline", "byline_extra", "heading", "furniture")  # tried in this order
+_WHOLE_LINE = {kind: _patterns(kind) for kind in _WHOLE_LINE_KINDS}
+_NOT_HEADLINE = _alternation("not_headline")
+_DECORATION = _alternation("decoration")
+_REPORT = _alternation("report_title")
+_TAG_SUFFIX = _alternation("tag_suffix", "(?:{})$")
+_LISTING_TAG = _patterns("listing_tag")
+_LISTING_END = {kind: _patterns(kind) for kind in ("listing_date", "listing_separator", "listing_furniture")}
+
+_LINE = regex.compile(r"[^\n]+")
+_SPACES = regex.compile(r"\s+")
+_SENTENCE_END = regex.compile(r"[。！？；!?;…][”’\"』」)]*$")
+_DIGIT_SENTENCE = regex.compile(r"\d[^。！？!?]*[。！？!?]")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int  # span in the original text
+    end: int
+    clean: str  # as normalised: no whitespace
+    show: str  # character-mapped, whitespace runs collapsed: what patterns and titles see
+    kind: str  # lead, a _WHOLE_LINE_KINDS kind, not_headline, single (one character) or text
+    match: regex.Match | None = None
+
+
+@dataclass(frozen=True)
+class _Draft:
+    start: int
+    body_start: int
+    end: int
+    title: str | None = None
+    publisher: str | None = None
+    dateline: date | None = None
+    area_hint: str | None = None
+    kind: str = "news"
+
+
+@dataclass
+class _Start:
+    """Where a newspaper article opens: its anchor line, first body line and header."""
+
+    anchor: int
+    body: int
+    body_pos: int
+    publisher: str | None = None
+    dateline: date | None = None
+    header: int = -1
+    titles: tuple[int, ...] = ()
 
 
 def split_articles(text: str, source_file: str) -> list[Article]:
-    listing = list(_LISTING.finditer(text))
-    if len(listing) >= 2:
-        return _split_listing(text, source_file, listing)
-    leads = list(_LEAD.finditer(text))
-    if leads:
-        return _split_paper(text, source_file, leads)
-    return [_single(text, source_file)]
+    """The articles of one file, in order; an empty or blank text has none."""
+    lines = _lines(text)
+    if not lines:
+        return []
+    drafts = _listing(lines) or _paper(lines) or [_single(lines)]
+    return [
+        Article(source_file, i, d.start, d.end, d.body_start, d.title, d.publisher, d.dateline, d.area_hint, d.kind)
+        for i, d in enumerate(drafts)
+    ]
 
 
-def _kind(title: str | None) -> str:
-    return "work_report" if title and _REPORT.search(title) else "news"
+# --- lines ---------------------------------------------------------------------------------
+
+def _lines(text: str) -> list[_Line]:
+    norm = normalize(text, keep_newlines=True)
+    lines = []
+    for m in _LINE.finditer(norm.text):
+        start, end = norm.original_span(m.start(), m.end())
+        show = _SPACES.sub(" ", map_chars(text[start:end])).strip()
+        kind, match = _classify(m.group(), show)
+        lines.append(_Line(start, end, m.group(), show, kind, match))
+    return lines
 
 
-def _single(text: str, source_file: str) -> Article:
-    first = regex.search(r"\S[^\n]*", text)
-    title, body_start = None, 0
-    if first and len(first.group(0).strip()) <= 60 and first.group(0).strip()[-1] not in _END_PUNCT:
-        title, body_start = first.group(0).strip(), first.end()
-    return Article(source_file, 0, 0, len(text), body_start, title, kind=_kind(title))
+def _classify(clean: str, show: str) -> tuple[str, regex.Match | None]:
+    decoration = _DECORATION.match(show)
+    opening = show[decoration.end():].lstrip() if decoration else show
+    for pattern in _LEADS:
+        if m := pattern.match(opening):
+            return "lead", m
+    for kind in _WHOLE_LINE_KINDS:
+        for pattern in _WHOLE_LINE[kind]:
+            if m := pattern.fullmatch(show):
+                return kind, m
+    if _NOT_HEADLINE.search(show):
+        return "not_headline", None
+    return ("single" if len(clean) == 1 else "text"), None
 
 
-def _split_listing(text: str, source_file: str, items: list) -> list[Article]:
-    articles = []
-    for i, m in enumerate(items):
-        end = items[i + 1].start() if i + 1 < len(items) else len(text)
-        posted = _POSTED.search(text, m.end(), end)
-        dateline = None
-        if posted:
-            end = posted.start()
-            dateline = date(int(posted[1]), int(posted[2]), int(posted[3]))
-        title = m["title"].strip()
-        kind = "work_report" if _REPORT.search(title) else "listing"
-        articles.append(Article(source_file, i, m.start(), end, m.end(), title, dateline=dateline,
-                                area_hint=_TAG_SUFFIX.sub("", m["tag"]), kind=kind))
-    return articles
+def _title(lines: list[_Line], indices: tuple[int, ...]) -> str | None:
+    parts = [lines[i].match["title"] if lines[i].kind == "heading" else lines[i].show for i in indices]
+    return " ".join(p.strip() for p in parts) or None
 
 
-def _header_start(text: str, lead_start: int, floor: int) -> int:
-    """Walk back over short unpunctuated lines (headline, byline) before a lead marker."""
-    line_start = text.rfind("\n", floor, lead_start) + 1 if text.rfind("\n", floor, lead_start) >= 0 else floor
-    start = max(line_start, floor)
-    taken = 0
-    while taken < 6 and start > floor:
-        prev_end = text.rfind("\n", floor, start - 1)
-        prev_start = prev_end + 1 if prev_end >= 0 else floor
-        line = text[max(prev_start, floor):start].strip()
-        if line and (len(line) > 40 or line[-1] in _END_PUNCT):
+def _kind(title: str | None, default: str = "news") -> str:
+    return "work_report" if title and _REPORT.search(title) else default
+
+
+def _date(m: regex.Match) -> date | None:
+    groups = m.groupdict()
+    if not groups.get("year") or not groups.get("month") or not groups.get("day"):
+        return None
+    try:
+        return date(int(groups["year"]), int(groups["month"]), int(groups["day"]))
+    except ValueError:
+        return None
+
+
+# --- web listing ---------------------------------------------------------------------------
+
+def _listing(lines: list[_Line]) -> list[_Draft]:
+    tags = [(i, m) for i, line in enumerate(lines) for m in [_first_fullmatch(_LISTING_TAG, line.show)] if m]
+    drafts = []
+    for k, (i, tag) in enumerate(tags):
+        stop = tags[k + 1][0] if k + 1 < len(tags) else len(lines)
+        last, dateline = i, None
+        for j in range(i + 1, stop):
+            end_kind, m = _listing_end(lines[j].show)
+            if end_kind:
+                dateline = _date(m) if end_kind == "listing_date" else None
+                break
+            last = j
+        title = tag["title"].strip()
+        body_start = lines[i + 1].start if last > i else lines[i].end
+        area = _TAG_SUFFIX.sub("", tag["tag"].strip()) or None
+        drafts.append(_Draft(lines[i].start, body_start, lines[last].end, title, None, dateline, area,
+                             _kind(title, "listing")))
+    dated = sum(d.dateline is not None for d in drafts)
+    return drafts if dated and 2 * dated >= len(drafts) else []
+
+
+def _first_fullmatch(patterns: tuple[regex.Pattern, ...], text: str) -> regex.Match | None:
+    for pattern in patterns:
+        if m := pattern.fullmatch(text):
+            return m
+    return None
+
+
+def _listing_end(show: str) -> tuple[str | None, regex.Match | None]:
+    for kind, patterns in _LISTING_END.items():
+        if m := _first_fullmatch(patterns, show):
+            return kind, m
+    return None, None
+
+
+# --- newspaper page ------------------------------------------------------------------------
+
+def _paper(lines: list[_Line]) -> list[_Draft]:
+    starts = [s for i in range(len(lines)) if (s := _marker_start(lines, i))]
+    floor = -1
+    for s in starts:
+        _walk_header(lines, s, floor)
+        floor = s.anchor
+    covered = {i for s in starts for i in range(s.header, s.anchor)}
+    headed = [_Start(i, i + 1, lines[i + 1].start) for i, line in enumerate(lines[:-1])
+              if line.kind == "heading" and i not in covered]
+    if not starts and not headed:
+        return []
+    for h in headed:
+        before = [s.anchor for s in starts if s.anchor < h.anchor]
+        _walk_header(lines, h, max(before, default=-1))
+        h.titles += (h.anchor,)
+    starts = sorted(starts + headed, key=lambda s: s.anchor)
+    drafts: list[_Draft] = []
+    _leftovers(lines, 0, starts[0].header, drafts)
+    for k, s in enumerate(starts):
+        stop = starts[k + 1].header if k + 1 < len(starts) else len(lines)
+        cut = _first_cut(lines, s.body, stop)
+        if cut > s.body or lines[s.anchor].kind == "lead":
+            last = max(cut - 1, s.anchor)
+            title = _title(lines, s.titles)
+            drafts.append(_Draft(lines[s.header].start, s.body_pos, lines[last].end, title, s.publisher,
+                                 s.dateline, None, _kind(title)))
+        _leftovers(lines, cut, stop, drafts)
+    return drafts
+
+
+def _marker_start(lines: list[_Line], i: int) -> _Start | None:
+    line = lines[i]
+    if line.kind == "lead":
+        return _Start(i, i, line.start, line.match.groupdict().get("paper"), _date(line.match))
+    if line.kind != "byline":
+        return None
+    body = i + 1
+    while body < len(lines) and lines[body].kind == "byline_extra":
+        body += 1
+    # A byline directly above a lead marker belongs to that article's header.
+    if body >= len(lines) or lines[body].kind != "text":
+        return None
+    return _Start(i, body, lines[body].start, line.match.groupdict().get("paper"))
+
+
+def _walk_header(lines: list[_Line], s: _Start, floor: int) -> None:
+    """Take the headline and byline lines above the anchor (and bylines between it and the body)."""
+    header, titles, bylines = s.anchor, [], 0
+    j = s.anchor - 1
+    while j > floor:
+        line = lines[j]
+        if line.kind in ("byline", "byline_extra") and bylines < _MAX_BYLINE_LINES:
+            bylines += 1
+        elif line.kind in ("heading", "text") and len(titles) < _MAX_HEADLINE_LINES and _headline(line):
+            titles.append(j)
+        else:
             break
-        start = max(prev_start, floor)
-        taken += 1 if line else 0
-    return start
+        header = j
+        j -= 1
+    s.header = header
+    s.titles = tuple(reversed(titles))
 
 
-def _split_paper(text: str, source_file: str, leads: list) -> list[Article]:
-    articles = []
-    for i, m in enumerate(leads):
-        floor = leads[i - 1].end() if i else 0
-        start = _header_start(text, m.start(), floor)
-        if articles:
-            prev = articles[-1]
-            articles[-1] = Article(prev.source_file, prev.index, prev.start, start, prev.body_start, prev.title,
-                                   prev.publisher, prev.dateline, prev.area_hint, prev.kind)
-        head_lines = [ln.strip() for ln in text[start:m.start()].splitlines() if ln.strip()]
-        title = " ".join(ln for ln in head_lines if "记者" not in ln) or None
-        publisher = m["paper"] or m["xinhua"]
-        articles.append(Article(source_file, i, start, len(text), m.start(), title, publisher, kind=_kind(title)))
-    return articles
+def _headline(line: _Line) -> bool:
+    return line.kind == "heading" or (len(line.clean) <= _MAX_HEADLINE_CHARS and not _SENTENCE_END.search(line.clean))
+
+
+def _first_cut(lines: list[_Line], start: int, stop: int) -> int:
+    """Index of the first line in [start, stop) that ends a body: page furniture or a vertical run."""
+    for j in range(start, stop):
+        if lines[j].kind == "furniture" or _vertical_run_end(lines, j, stop) > j:
+            return j
+    return stop
+
+
+def _vertical_run_end(lines: list[_Line], j: int, stop: int) -> int:
+    end = j
+    while end < stop and lines[end].kind == "single":
+        end += 1
+    return end if end - j >= _MIN_VERTICAL_RUN else j
+
+
+def _leftovers(lines: list[_Line], start: int, stop: int, drafts: list[_Draft]) -> None:
+    """Untitled articles from text in no article, split at furniture; kept only with a digit sentence."""
+    j = start
+    while j < stop:
+        if lines[j].kind == "furniture":
+            j += 1
+            continue
+        run_end = _vertical_run_end(lines, j, stop)
+        if run_end > j:
+            j = run_end
+            continue
+        cut = _first_cut(lines, j + 1, stop)
+        if _DIGIT_SENTENCE.search("".join(line.clean for line in lines[j:cut])):
+            drafts.append(_Draft(lines[j].start, lines[j].start, lines[cut - 1].end))
+        j = cut
+
+
+# --- single article ------------------------------------------------------------------------
+
+def _single(lines: list[_Line]) -> _Draft:
+    first = lines[0]
+    titled = (len(lines) > 1 and first.kind in ("text", "heading") and len(first.clean) <= _MAX_SINGLE_TITLE_CHARS
+              and not _SENTENCE_END.search(first.clean))
+    title = _title(lines, (0,)) if titled else None
+    body_start = lines[1].start if titled else first.start
+    return _Draft(first.start, body_start, lines[-1].end, title, kind=_kind(title))

@@ -30,7 +30,7 @@ _SEGMENT_BREAK = regex.compile(r"[,:;。、()]")
 _LIST_JOIN = regex.compile(r"、|和|及|与|以及")
 _LIST_END = regex.compile(r"等|为|是|分别|均")
 # An amount that only labels a kind of thing (亿元以上项目, 5000万元以上产业项目) is not a figure.
-_LABEL_AFTER = regex.compile(r"(?:以上|以下)?的?[^\d,:;。、]{0,6}?(?:项目|企业)")
+_LABEL_AFTER = regex.compile(r"(?:以上|以下)的?[^\d,:;。、]{0,6}?(?:项目|企业)|(?:项目|企业)")
 _MILESTONE_AFTER = regex.compile(r"大关|关口|台阶")
 _PAREN = regex.compile(r"\([^()]*\)")
 
@@ -104,14 +104,14 @@ def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Me
 
 def _list_items(sentence: str, end: int, floor: int) -> list[tuple[str, int]]:
     """The X、Y和Z items ending at ``end`` (not before ``floor``), with their start offsets."""
-    start = max(floor, _bounds(sentence, regex.compile(r"[,:;。()]"), end))
+    start = max(floor, _bounds(sentence, _CLAUSE_BREAK, end))
     segment = sentence[start:end]
     if "、" not in segment:
         # the list may sit in the clause before: 欧盟、美国和东盟为前三大贸易伙伴,分别…
         prev_end = start - 1
         if prev_end <= floor:
             return []
-        start = max(floor, _bounds(sentence, regex.compile(r"[,:;。()]"), prev_end))
+        start = max(floor, _bounds(sentence, _CLAUSE_BREAK, prev_end))
         segment = sentence[start:prev_end]
         if "、" not in segment:
             return []
@@ -207,8 +207,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         if not isinstance(fig, Growth) or not fig.listed:
             flush_growth_list()
         if isinstance(fig, Amount):
-            if fig.kind != "count" and _LABEL_AFTER.match(sentence, fig.end) and sentence[fig.end:fig.end + 2] in ("以上", "以下") or \
-                    (fig.kind != "count" and regex.match(r"(?:项目|企业)", sentence[fig.end:fig.end + 2])):
+            if fig.kind != "count" and _LABEL_AFTER.match(sentence, fig.end):
                 continue
             mention = _count_mention(sentence, mentions, fig) if fig.kind == "count" else _money_mention(mentions, fig)
             if mention is None and fig.kind == "count":

@@ -37,6 +37,7 @@ from .normalize import map_chars, normalize
 from .vocab import load_table
 
 _MAX_HEADLINE_CHARS = 40
+_MAX_SUBTITLE_CHARS = 64  # a longer headline line must be free of clause punctuation (subtitles)
 _MAX_HEADLINE_LINES = 4
 _MAX_BYLINE_LINES = 3
 _MAX_SINGLE_TITLE_CHARS = 60
@@ -66,6 +67,7 @@ _LISTING_END = {kind: _patterns(kind) for kind in ("listing_date", "listing_sepa
 _LINE = regex.compile(r"[^\n]+")
 _SPACES = regex.compile(r"\s+")
 _SENTENCE_END = regex.compile(r"[。！？；!?;…][”’\"』」)]*$")
+_CLAUSE_PUNCT = regex.compile(r"[。！？；，,;!?]")
 _DIGIT_SENTENCE = regex.compile(r"\d[^。！？!?]*[。！？!?]")
 
 
@@ -223,8 +225,8 @@ def _paper(lines: list[_Line]) -> list[_Draft]:
     for k, s in enumerate(starts):
         stop = starts[k + 1].header if k + 1 < len(starts) else len(lines)
         cut = _first_cut(lines, s.body, stop)
-        if cut > s.body or lines[s.anchor].kind == "lead":
-            last = max(cut - 1, s.anchor)
+        if cut > s.body:  # a lead line is its own first body line; a bare heading or byline is no article
+            last = cut - 1
             title = _title(lines, s.titles)
             drafts.append(_Draft(lines[s.header].start, s.body_pos, lines[last].end, title, s.publisher,
                                  s.dateline, None, _kind(title)))
@@ -266,7 +268,13 @@ def _walk_header(lines: list[_Line], s: _Start, floor: int) -> None:
 
 
 def _headline(line: _Line) -> bool:
-    return line.kind == "heading" or (len(line.clean) <= _MAX_HEADLINE_CHARS and not _SENTENCE_END.search(line.clean))
+    """Short and unpunctuated; a longer line (a subtitle) only if no clause punctuation is inside."""
+    if line.kind == "heading":
+        return True
+    n = len(line.clean)
+    if _SENTENCE_END.search(line.clean) or n > _MAX_SUBTITLE_CHARS:
+        return False
+    return n <= _MAX_HEADLINE_CHARS or not _CLAUSE_PUNCT.search(line.clean)
 
 
 def _first_cut(lines: list[_Line], start: int, stop: int) -> int:

@@ -412,12 +412,30 @@ def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:
             return clean_subject(_leading_phrase(sentence, mention.start), tuple(drop)) if mention.code != "enterprises_new" else ""
         return clean_subject(amount.noun, tuple(drop)) if amount.noun else ""
     subject = clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
+    if not subject:
+        subject = _topic_subject(sentence, mention.start, drop)
     if not subject and mention.code == "project_investment" and amount is not None:
         # 投资280万元完成集镇提质改造, 投资1.65亿的XX公司: the project follows the amount
         m = _PROJECT_AFTER.match(sentence, amount.end)
         if m:
             subject = clean_subject(m["subject"], tuple(drop))
     return subject
+
+
+# 民营企业为外贸主力军,实现进出口23.3亿元: the clause before names the topic, this one acts on it
+_TOPIC_CLAUSE = regex.compile(r"(?P<topic>[^,:;。()]{2,12}?)(?:为|是|作为|成为)[^,:;。()]{1,12},(?:实现|完成|达到|累计)?$")
+
+
+def _topic_subject(sentence: str, mention_start: int, drop: list[str]) -> str:
+    m = _TOPIC_CLAUSE.search(sentence, 0, mention_start)
+    if m is None or m.start() != _clause_start_before(sentence, m.start()):
+        return ""
+    return clean_subject(m["topic"], tuple(drop))
+
+
+def _clause_start_before(sentence: str, pos: int) -> int:
+    breaks = [b.end() for b in regex.finditer(r"[,:;。()]", sentence[:pos])]
+    return breaks[-1] if breaks else 0
 
 
 # what a sum was invested in, named right after it

@@ -1,0 +1,80 @@
+"""Table-driven tests for extractors.normalize (cases in tests/cases/normalize.toml) and a property test."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors.normalize import map_chars, normalize
+
+CASES = tomllib.loads((Path(__file__).parent / "cases" / "normalize.toml").read_text(encoding="utf-8"))["case"]
+WHITESPACE = regex.compile(r"\s")
+
+
+def _param(case: dict):
+    marks = [pytest.mark.xfail(reason=case["reason"], strict=True)] if case.get("xfail") else []
+    return pytest.param(case, id=case["name"], marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_case(case: dict) -> None:
+    base = case.get("base", 0)
+    norm = normalize(case["input"], base=base, keep_newlines=case.get("keep_newlines", False))
+    assert norm.text == case["expected"]
+    assert len(norm.offsets) == len(norm.text) + 1
+    assert norm.offsets[-1] == base + len(case["input"])
+    for span in case.get("spans", []):
+        at = norm.text.index(span["cleaned"])
+        start, end = norm.original_span(at, at + len(span["cleaned"]))
+        original = case["input"][start - base:end - base]
+        if "original" in span:
+            assert original == span["original"]
+        if "stripped" in span:
+            assert WHITESPACE.sub("", original) == span["stripped"]
+
+
+def test_case_count() -> None:
+    assert len(CASES) >= 30
+
+
+def test_empty_span_maps_to_a_point() -> None:
+    norm = normalize("甲 乙")
+    assert norm.original_span(1, 1) == (2, 2)
+
+
+_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("本报讯進出口總值億元增長１２３．％，：（） \t\n\r\u3000\u00a0\ufeff\u200b\u00ad.5aZ⑨。、")),
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, keep_newlines=st.booleans(), base=st.integers(min_value=0, max_value=10_000))
+def test_offsets_map_every_cleaned_character_back(text: str, keep_newlines: bool, base: int) -> None:
+    norm = normalize(text, base=base, keep_newlines=keep_newlines)
+    mapped = map_chars(text)
+    offsets = list(norm.offsets)
+    assert len(offsets) == len(norm.text) + 1 and offsets[-1] == base + len(text)
+    assert all(a < b for a, b in zip(offsets, offsets[1:]))  # strictly increasing, sentinel included
+    for char, at in zip(norm.text, offsets):
+        original = mapped[at - base]
+        if char in " \n":  # a kept whitespace run maps to one of its whitespace characters
+            assert WHITESPACE.match(original)
+        else:
+            assert char == original
+    assert not WHITESPACE.search(norm.text.replace(" ", "").replace("\n", ""))
+    if not keep_newlines:
+        assert "\n" not in norm.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TEXT)
+def test_map_chars_keeps_length(text: str) -> None:
+    assert len(map_chars(text)) == len(text)

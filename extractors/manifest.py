@@ -1,8 +1,14 @@
-"""Read the optional manifest (file,publisher,published,city[,province]); bad rows become error rows."""
+"""Read the optional manifest: what a user knows about each input file.
+
+A CSV with a header row naming at least ``file``; ``publisher``, ``published``, ``city`` and
+``province`` are used when present, other columns are ignored. Bad rows become rows of the
+errors table (stage "manifest") and the rest of the manifest still applies.
+"""
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -10,48 +16,94 @@ import regex
 
 from .model import SourceMeta
 
-_DATE = regex.compile(r"^(\d{4})(?:[-/年](\d{1,2})(?:[-/月](\d{1,2})日?)?月?)?年?$")
+STAGE = "manifest"
+# 2024 | 2024-03 | 2024-03-05 | 2024/3/5 | 2024.3.5 (one separator throughout) | 2024年3月5日
+_DATE = regex.compile(
+    r"(?P<y>\d{4})"
+    r"(?:(?P<sep>[-/.])(?P<m>\d{1,2})(?:(?P=sep)(?P<d>\d{1,2}))?"
+    r"|年(?:(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})日)?)?)?")
+# a clock time after a full date (2024-03-05 10:30) says nothing more about the day
+_CLOCK = regex.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2})?$")
 
 
 def parse_published(text: str) -> tuple[date, str] | None:
-    m = _DATE.match(text.strip())
-    if not m:
+    """``(date, precision)`` for a manifest date; a partial date is the first day of its month or year."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    clock = _CLOCK.search(text)
+    m = _DATE.fullmatch(text, 0, clock.start() if clock else len(text))
+    if m is None:
+        return None
+    month, day = m["m"] or m["m2"], m["d"] or m["d2"]
+    if clock and day is None:
         return None
     try:
-        return date(int(m[1]), int(m[2] or 1), int(m[3] or 1)), "day" if m[3] else ("month" if m[2] else "year")
+        published = date(int(m["y"]), int(month or 1), int(day or 1))
     except ValueError:
         return None
+    return published, "day" if day else ("month" if month else "year")
 
 
 def read_manifest(path: Path) -> tuple[dict[str, SourceMeta], list[dict]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="replace")
-    reader = csv.DictReader(io.StringIO(text))
+    """Metadata per file name (as written in the manifest) and error rows for the bad rows."""
     name = path.name
-    if not reader.fieldnames or "file" not in [f.strip() for f in reader.fieldnames]:
-        return {}, [{"source_file": name, "stage": "manifest", "reason": "no 'file' column; manifest ignored"}]
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as e:
+        return {}, [_error(name, f"cannot read manifest: {e.strerror or e}")]
+    except UnicodeDecodeError:
+        return {}, [_error(name, "manifest is neither UTF-8 nor GB18030 text; ignored")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [cell.strip().lower() for cell in next(reader, [])]
+    if "file" not in header:
+        return {}, [_error(name, "no 'file' column in the header row; manifest ignored")]
     metas: dict[str, SourceMeta] = {}
-    errors = []
-    for n, row in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-        file = row.get("file", "")
+    errors: list[dict] = []
+    for cells in reader:
+        row = {key: cell.strip() for key, cell in zip(header, cells)}
+        line = reader.line_num
+        file = _file_key(row.get("file", ""))
         if not file:
+            if any(row.values()):
+                errors.append(_error(name, f"line {line}: no file name; row ignored"))
             continue
         if file in metas:
-            errors.append({"source_file": name, "stage": "manifest", "reason": f"line {n}: duplicate row for {file}; first kept"})
+            errors.append(_error(name, f"line {line}: duplicate row for {file}; the first row is kept"))
             continue
-        published, precision = None, "none"
-        if row.get("published"):
-            parsed = parse_published(row["published"])
-            if parsed is None:
-                errors.append({"source_file": name, "stage": "manifest",
-                               "reason": f"line {n}: bad date {row['published']!r} for {file}; date ignored"})
-            else:
-                published, precision = parsed
-        metas[file] = SourceMeta(source_file=file, publisher=row.get("publisher") or None, published=published,
-                                 published_precision=precision, city=row.get("city") or None,
-                                 province=row.get("province") or None, meta_source="manifest")
+        meta, reason = _meta(file, row)
+        metas[file] = meta
+        if reason:
+            errors.append(_error(name, f"line {line}: {reason}"))
     return metas, errors
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")  # what Excel on Chinese Windows saves as "CSV"
+
+
+def _file_key(text: str) -> str:
+    """The file name as a forward-slash relative path, so `sub\\a.txt` and `./sub/a.txt` match sub/a.txt."""
+    key = text.replace("\\", "/")
+    while key.startswith("./"):
+        key = key[2:]
+    return key
+
+
+def _meta(file: str, row: dict[str, str]) -> tuple[SourceMeta, str | None]:
+    published, precision, reason = None, "none", None
+    if row.get("published"):
+        parsed = parse_published(row["published"])
+        if parsed is None:
+            reason = f"unparsable date {row['published']!r} for {file}; date ignored"
+        else:
+            published, precision = parsed
+    meta = SourceMeta(source_file=file, publisher=row.get("publisher") or None, published=published,
+                      published_precision=precision, city=row.get("city") or None,
+                      province=row.get("province") or None, meta_source="manifest")
+    return meta, reason
+
+
+def _error(source_file: str, reason: str) -> dict:
+    return {"source_file": source_file, "stage": STAGE, "reason": reason}

@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .cells import neutralise
 from .model import Observation
 
 # Column kinds: "string", "category" (dictionary-encoded), "date", "float", "int" (int64,
@@ -119,7 +120,7 @@ def format_float(value: float | None) -> str:
 
 
 def _format_text(value: object) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else neutralise(str(value))
 
 
 def _format_date(value: date | None) -> str:

@@ -1,0 +1,16 @@
+"""Make text cells safe to open in Excel and WPS (OWASP CSV-injection advice).
+
+A spreadsheet treats a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return as a formula. Scraped sentences can start that way, so every text cell written to a
+spreadsheet-facing file (CSV, XLSX) gets a leading apostrophe when it would otherwise be read as
+a formula. Parquet keeps the text untouched; numeric columns are never passed through here.
+"""
+from __future__ import annotations
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet will show it literally: ``=1+1`` -> ``'=1+1``; anything else unchanged."""
+    return ESCAPE + text if text.startswith(FORMULA_TRIGGERS) else text

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import process_file
+from .inputs import collect_files, find_manifest
 from .manifest import read_manifest
 from .model import SourceMeta
 from .tables import write_tables
@@ -21,24 +22,11 @@ class Summary:
     files_read: int
 
 
-def collect_files(paths: list[Path]) -> tuple[list[Path], list[dict]]:
-    files, errors = [], []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*.txt") if p.is_file())
-        elif path.is_file():
-            files.append(path)
-        else:
-            errors.append({"source_file": str(path), "stage": "input", "reason": "no such file or folder"})
-    return files, errors
-
-
 def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path) -> Summary:
     started = time.perf_counter()
     files, errors = collect_files(paths)
     if manifest is None:
-        found = [p / "manifest.csv" for p in paths if p.is_dir() and (p / "manifest.csv").is_file()]
-        manifest = found[0] if found else None
+        manifest = find_manifest(paths)
     metas: dict[str, SourceMeta] = {}
     if manifest is not None:
         metas, manifest_errors = read_manifest(manifest)

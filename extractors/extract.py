@@ -409,7 +409,9 @@ def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:
             between = sentence[mention.end:amount.start]
             if between:
                 return clean_subject(between, tuple(drop))
-            return clean_subject(_leading_phrase(sentence, mention.start), tuple(drop)) if mention.code != "enterprises_new" else ""
+            if amount.noun:  # 培育5家上市公司: the noun after the count says what is counted
+                return clean_subject(amount.noun, tuple(drop))
+            return clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
         return clean_subject(amount.noun, tuple(drop)) if amount.noun else ""
     subject = clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
     if not subject:
@@ -441,7 +443,8 @@ def _clause_start_before(sentence: str, pos: int) -> int:
 # what a sum was invested in, named right after it
 _PROJECT_AFTER = regex.compile(r"(?:的|用于|完成|新建了?|建立|建设|启动|实施)(?P<subject>[^,:;。、等]{2,20}?)(?=[,:;。、等]|$|基本|正式|顺利|已)")
 
-_PHRASE_BREAK = regex.compile(r"[,:;。、()]|\d")
+# a number ends the phrase before it, except inside a size label (100亿元以上企业)
+_PHRASE_BREAK = regex.compile(r"[,:;。、()]|\d(?![\d.]*[万亿]*元?以上)")
 
 
 def _leading_phrase(sentence: str, end: int) -> str:

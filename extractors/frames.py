@@ -92,7 +92,8 @@ def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Me
     for m in before:
         if _count_fits(sentence, m, amount):
             return m
-    clause_end_m = _CLAUSE_BREAK.search(sentence, amount.end)
+    # the action word must sit in the count's own list item: 引荐项目58个、促成落户13个
+    clause_end_m = _SEGMENT_BREAK.search(sentence, amount.end)
     clause_end = clause_end_m.start() if clause_end_m else len(sentence)
     for m in mentions:
         # after the number only an action word names the count (17个项目成功签约); a noun

@@ -20,12 +20,12 @@ from functools import cache
 
 import regex
 
-from .figures import Amount, Figure, Growth, Rank, Share
+from .figures import LIST_MARKS, Amount, Figure, Growth, Rank, Share
 from .resolve.indicators import Mention
 from .vocab import load_table
 
-_CLAUSE_BREAK = regex.compile(r"[,:;。()]")
-_SEGMENT_BREAK = regex.compile(r"[,:;。、()]")
+_CLAUSE_BREAK = regex.compile(rf"[,:;。(){LIST_MARKS}]")
+_SEGMENT_BREAK = regex.compile(rf"[,:;。、(){LIST_MARKS}]")
 # The items of a 分别 list: X、Y和Z before 分别 or before the indicator.
 _LIST_JOIN = regex.compile(r"、|和|及|与|以及")
 _LIST_END = regex.compile(r"等|为|是|分别|均")
@@ -71,12 +71,13 @@ def _kind_fits(mention: Mention, amount: Amount) -> bool:
     return mention.kind == amount.kind
 
 
-def _count_fits(sentence: str, mention: Mention, amount: Amount) -> bool:
+def _count_fits(phrase: str, mention: Mention, amount: Amount) -> bool:
+    """Whether ``phrase`` (the count's own list item, without the count) names what the indicator counts."""
     noun, classifiers = _count_nouns().get(mention.code, (None, ""))
     if noun is None:
         return False
     classifier = amount.text[-1]
-    return classifier in classifiers.split("|") and bool(noun.search(sentence))
+    return classifier in classifiers.split("|") and bool(noun.search(phrase))
 
 
 def _money_mention(mentions: list[Mention], amount: Amount) -> Mention | None:
@@ -89,8 +90,11 @@ def _money_mention(mentions: list[Mention], amount: Amount) -> Mention | None:
 def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Mention | None:
     seg_start = _bounds(sentence, _SEGMENT_BREAK, amount.start)
     before = [m for m in mentions if seg_start <= m.start and m.end <= amount.start and m.kind == "count"]
+    # what is counted may be named earlier in the clause: 引荐项目58个、促成落户13个
+    clause_start = _bounds(sentence, _CLAUSE_BREAK, amount.start)
+    phrase = sentence[clause_start:amount.start] + amount.noun
     for m in before:
-        if _count_fits(sentence, m, amount):
+        if _count_fits(phrase, m, amount):
             return m
     # the action word must sit in the count's own list item: 引荐项目58个、促成落户13个
     clause_end_m = _SEGMENT_BREAK.search(sentence, amount.end)
@@ -98,7 +102,8 @@ def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Me
     for m in mentions:
         # after the number only an action word names the count (17个项目成功签约); a noun
         # there (17个重大项目) only labels what is counted
-        if amount.end <= m.start < clause_end and m.verb_only and _count_fits(sentence, m, amount):
+        if (amount.end <= m.start < clause_end and m.verb_only
+                and _count_fits(sentence[clause_start:amount.start] + sentence[amount.end:m.end], m, amount)):
             return m
     return None
 
@@ -140,8 +145,7 @@ def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous:
         return None
     seg_start = _bounds(sentence, _SEGMENT_BREAK, amount.start)
     phrase = sentence[seg_start:amount.start] or amount.noun
-    noun, _ = _count_nouns().get(mention.code, (None, ""))
-    if noun is None or not noun.search(phrase) or not _count_fits(sentence, mention, amount):
+    if not _count_fits(phrase, mention, amount):
         return None
     return Draft(mention, amount=amount, subject=phrase, rule="count.breakdown")
 

@@ -259,8 +259,9 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         ctx.previous_count = counts[-1] if counts else None
     else:
         ctx.previous_count = None
-    if periods:
-        ctx.carry = periods[-1]
+    carried_on = [p for p in periods if p.carries]
+    if carried_on:
+        ctx.carry = carried_on[-1]
     cue_status = next((status for cue, status, scope in _status_cues() if scope == "clause" and cue.search(sentence)), None)
     ctx.semicolon_status = (cue_status or ctx.semicolon_status) if sentence.rstrip().endswith((";", "；")) else None
     return rows

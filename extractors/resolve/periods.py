@@ -40,6 +40,7 @@ class PeriodMention:
     end: int
     text: str  # the wording, e.g. 1至3月, 一季度, 去年, 2018年
     period: Period  # resolved
+    carries: bool = True  # whether it governs the following sentences too
 
 
 @dataclass(frozen=True)
@@ -359,7 +360,7 @@ def _expand(pattern: str, fragments: dict[str, str]) -> str:
     return _PLACEHOLDER_RE.sub(replace, pattern)
 
 
-_Scanner = tuple[regex.Pattern, list[tuple[str, _Resolver]], tuple[regex.Pattern, regex.Pattern]]
+_Scanner = tuple[regex.Pattern, list[tuple[str, _Resolver, bool]], tuple[regex.Pattern, regex.Pattern]]
 
 
 def _build_scanner() -> _Scanner:
@@ -371,8 +372,8 @@ def _build_scanner() -> _Scanner:
     fragments.update({kind: _alternation(words) for kind, words in by_kind.items()})
 
     branches: list[str] = []
-    rules: list[tuple[str, _Resolver]] = []
-    for row in load_table("period_patterns.csv", required=("name", "resolver", "pattern")):
+    rules: list[tuple[str, _Resolver, bool]] = []
+    for row in load_table("period_patterns.csv", required=("name", "resolver", "carries", "pattern")):
         pattern = _expand(row["pattern"], fragments)
         if row["resolver"] == "fragment":
             fragments[row["name"]] = pattern
@@ -382,7 +383,9 @@ def _build_scanner() -> _Scanner:
         prefix = f"r{len(rules)}_"
         # Each rule's groups get its own prefix, so that all rules fit in one pattern.
         branches.append(f"(?P<r{len(rules)}>" + _GROUP_NAME_RE.sub(rf"(?P<{prefix}\1>", pattern) + ")")
-        rules.append((prefix, _RESOLVERS[row["resolver"]]))
+        if row["carries"] not in ("yes", "no"):
+            raise VocabularyError(f"period_patterns.csv: carries must be yes or no, not {row['carries']!r}")
+        rules.append((prefix, _RESOLVERS[row["resolver"]], row["carries"] == "yes"))
     scanner = regex.compile("|".join(branches))
     # A period right after 比/较 or right before 同期/相比 is a comparison base: the whole
     # wording is dropped (checked after matching, so that no shorter part of it is kept).
@@ -408,12 +411,12 @@ def _windows(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def _resolve(m: regex.Match, ctx: _Context) -> Period | None:
+def _resolve(m: regex.Match, ctx: _Context) -> tuple[Period, bool] | None:
     index = int(m.lastgroup[1:])
-    prefix, resolver = _RULES[index]
+    prefix, resolver, carries = _RULES[index]
     groups = {k[len(prefix):]: v for k, v in m.groupdict().items() if v is not None and k.startswith(prefix)}
     period = resolver(groups, ctx)
-    return None if period is None else Period(period.start, period.end, period.type, m.group())
+    return None if period is None else (Period(period.start, period.end, period.type, m.group()), carries)
 
 
 def find_periods(text: str, ref: date | None, year_hint: int | None = None) -> list[PeriodMention]:
@@ -432,10 +435,10 @@ def find_periods(text: str, ref: date | None, year_hint: int | None = None) -> l
             if _BASE_BEFORE_RE.match(text, m.start()) or _BASE_AFTER_RE.match(text, m.end()):
                 pos = m.end()
                 continue
-            period = _resolve(m, ctx)
-            if period is None:
+            resolved = _resolve(m, ctx)
+            if resolved is None:
                 pos = m.start() + 1  # not a period here; a shorter wording may start further on
                 continue
-            mentions.append(PeriodMention(m.start(), m.end(), m.group(), period))
+            mentions.append(PeriodMention(m.start(), m.end(), m.group(), *resolved))
             pos = m.end()
     return mentions

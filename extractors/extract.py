@@ -277,6 +277,8 @@ def _places(sentence: str, home: Place | None) -> list[tuple[int, int, Place]]:
             continue  # 湖南 inside a company or base name (中盐红四方湖南生产基地) is not the area
         found.append((start, end, place))
     for m in _SELF_REFERENCE.finditer(sentence):
+        if context.match(sentence, m.end()):
+            continue
         place = gazetteer().from_self_reference(m.group(0), home)
         if place is not None:
             found.append((m.start(), m.end(), place))

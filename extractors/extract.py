@@ -22,7 +22,7 @@ from .reading import decode
 from .resolve.indicators import Mention, find_mentions
 from .resolve.periods import PeriodMention, find_periods
 from .resolve.regions import gazetteer
-from .resolve.subjects import clean_subject
+from .resolve.subjects import clean_subject, leading_zone
 from .vocab import load_table
 
 
@@ -66,6 +66,7 @@ class _ArticleContext:
     onward_status: str | None = None  # a status cue that holds for the rest of the article
     previous_count: Mention | None = None  # the count indicator of the sentence before
     semicolon_status: str | None = None  # a cue (预计, 力争) in a clause that a ";" continues
+    topic_zone: str = ""  # the zone a news article is about (株洲高新区六大项目竣工…)
 
 
 def process_file(source_file: str, data: bytes, meta: SourceMeta | None) -> FileResult:
@@ -155,6 +156,15 @@ def _topic_place(text: str, article: Article, home: Place | None) -> Place | Non
     return home
 
 
+def _title_zone(article: Article) -> str:
+    """A named zone heading a news title (株洲高新区六大项目竣工…): the article's figures are about it."""
+    if article.kind == "work_report" or not article.title:
+        return ""
+    zone = leading_zone(article.title)
+    places = gazetteer().find(zone)
+    return zone if places and places[0][0] == 0 and places[0][1] < len(zone) else ""
+
+
 def _reference_date(article: Article, text: str, meta: SourceMeta) -> date | None:
     if article.kind == "work_report":
         head = text[article.start:min(article.end, article.body_start + 200)]
@@ -193,6 +203,7 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
         is_report=article.kind == "work_report",
     )
     ctx.home = _topic_place(text, article, ctx.home)
+    ctx.topic_zone = _title_zone(article)
     if ctx.is_report and ctx.ref is not None:
         # a report reviews the year before it is delivered until it says otherwise
         prior = ctx.ref.year - 1
@@ -353,6 +364,8 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         subject = mention.subject or _context_subject(draft, sentence, drop)
         if not subject and parent is not None:
             subject = parent.subject or parent.mention.subject or _context_subject(parent, sentence, drop)
+    if not subject:
+        subject = _zone_topic(sentence, anchor_start, places, ctx.topic_zone)
     period_mention = _period_for(draft, sentence, anchor_start, periods, ctx, bool(subject))
     period = period_mention.period if period_mention else None
     status = _status(sentence, anchor_start, period, ctx)
@@ -441,6 +454,21 @@ def _topic_subject(sentence: str, mention_start: int, drop: list[str]) -> str:
 def _clause_start_before(sentence: str, pos: int) -> int:
     breaks = [b.end() for b in regex.finditer(r"[,:;。()]", sentence[:pos])]
     return breaks[-1] if breaks else 0
+
+
+def _zone_topic(sentence: str, anchor: int, places: list[tuple[int, int, Place]], title_zone: str) -> str:
+    """A zone that heads an earlier clause of the sentence (园区新签项目23个,税收实现翻番), else the
+    article's title zone; a place named after it (…,全县…) ends its reach."""
+    zone, zone_at = "", -1
+    for start in [0] + [m.end() for m in _CLAUSE_START.finditer(sentence, 0, anchor)]:
+        if found := leading_zone(sentence[start:anchor]):
+            zone, zone_at = found, start
+    if any(zone_at < p_start < anchor for p_start, _, _ in places):
+        return ""
+    return zone or (title_zone if zone_at < 0 else "")
+
+
+_CLAUSE_START = regex.compile(r"[,:;]")
 
 
 # what a sum was invested in, named right after it

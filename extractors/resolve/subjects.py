@@ -37,6 +37,8 @@ def _rules() -> dict[str, regex.Pattern]:
         "tail": regex.compile(rf"(?:{alt('tail')})$"),
         "generic": regex.compile(rf"^(?:{alt('generic')})+$"),
         "reject": regex.compile(alt("reject")),
+        # a name of up to 10 characters ending in a zone word: 株洲高新区, 园区, 攸州工业园
+        "zone": regex.compile(rf"^[\p{{Han}}A-Za-z0-9]{{0,10}}?(?:{alt('zone')})"),
     }
 
 
@@ -61,3 +63,14 @@ def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
     if len(text) < 2 or len(text) > 20 or rules["generic"].match(text) or rules["reject"].search(text):
         return ""
     return _canonical().get(text, text)
+
+
+def leading_zone(text: str) -> str:
+    """The zone or park name ``text`` starts with, after lead words (力争园区规模以上企业… -> 园区;
+    株洲高新区六大项目竣工 -> 株洲高新区), else ""."""
+    rules = _rules()
+    text = _QUOTES.sub("", text)
+    while (lead := rules["lead"].match(text)) and lead.group(0):
+        text = text[lead.end():]
+    m = rules["zone"].match(text)
+    return m.group(0) if m else ""

@@ -252,7 +252,8 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     # 全年/年内 after "过去一年" or "2019年" mean that year, not the year the text was written
     if carried is not None and carried.end is not None and carried.type in ("year", "ytd", "quarter", "half", "month"):
         year_hint = carried.end.year
-    periods = find_periods(sentence, ctx.ref, year_hint)
+    hint_stated = ctx.carry is not None and bool(_WRITTEN_YEAR.search(ctx.carry.text))
+    periods = find_periods(sentence, ctx.ref, year_hint, hint_stated)
     for cue, status, scope in _status_cues():
         if scope == "onward" and cue.search(sentence):
             ctx.onward_status = status
@@ -276,6 +277,9 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     cue_status = next((status for cue, status, scope in _status_cues() if scope == "clause" and cue.search(sentence)), None)
     ctx.semicolon_status = (cue_status or ctx.semicolon_status) if sentence.rstrip().endswith((";", "；")) else None
     return rows
+
+
+_WRITTEN_YEAR = regex.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}")
 
 
 def _places(sentence: str, home: Place | None) -> list[tuple[int, int, Place]]:
@@ -318,8 +322,11 @@ def _period_for(draft: Draft, sentence: str, anchor: int, periods: list[PeriodMe
 
 def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleContext) -> str:
     clause_status = None
+    past = period is not None and period.end is not None and ctx.ref is not None and period.end < ctx.ref
     for cue, status, scope in _status_cues():
-        if scope == "clause" and any(m.start() < anchor for m in cue.finditer(sentence)):
+        if scope == "clause_weak" and past:
+            continue
+        if scope in ("clause", "clause_weak") and any(m.start() < anchor for m in cue.finditer(sentence)):
             clause_status = clause_status or status
     clause_status = clause_status or ctx.semicolon_status  # 预计…;…;… : the cue covers the whole list
     if clause_status == "estimate" or (clause_status is None and ctx.onward_status == "estimate"):

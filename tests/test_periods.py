@@ -18,7 +18,7 @@ def _param(case: dict):
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_case(case: dict) -> None:
-    mentions = find_periods(case["text"], case.get("ref"), case.get("year_hint"))
+    mentions = find_periods(case["text"], case.get("ref"), case.get("year_hint"), case.get("hint_stated", True))
     got = [
         {"text": m.text, "start": m.period.start, "end": m.period.end, "type": m.period.type}
         for m in mentions

@@ -51,12 +51,14 @@ class _Part:
     end_month: int
     type: str
     offset: int = 0
+    counts_from: str = ""  # rel_year words: "topic" or "now"
 
 
 @dataclass(frozen=True)
 class _Context:
     ref: date | None
     year_hint: int | None
+    hint_stated: bool  # the hint is a year written out (2019年), not one derived from 去年
 
     @property
     def topic_year(self) -> int | None:
@@ -66,7 +68,7 @@ class _Context:
 
 
 _WORD_ROWS = load_table(
-    "periods.csv", required=("word", "kind", "start_month", "end_month", "offset", "type")
+    "periods.csv", required=("word", "kind", "start_month", "end_month", "offset", "type", "counts_from")
 )
 _PLANS: dict[str, tuple[int, int]] = {
     r["name"]: (int(r["start_year"]), int(r["end_year"]))
@@ -76,7 +78,8 @@ _PLANS: dict[str, tuple[int, int]] = {
 
 def _parts(kind: str) -> dict[str, _Part]:
     return {
-        r["word"]: _Part(int(r["start_month"]), int(r["end_month"]), r["type"], int(r["offset"] or 0))
+        r["word"]: _Part(int(r["start_month"]), int(r["end_month"]), r["type"], int(r["offset"] or 0),
+                         r["counts_from"])
         for r in _WORD_ROWS
         if r["kind"] == kind
     }
@@ -119,12 +122,11 @@ def _stated_year(g: dict[str, str], ctx: _Context) -> int | None:
     if "y" in g:
         return _year_value(g["y"])
     if "rel" in g:
-        offset = _REL[g["rel"]].offset
-        # 去年/过去一年/明年 count from when the text was written; 今年/全年 follow the topic year
-        if offset and ctx.ref is not None:
-            return ctx.ref.year + offset
+        part = _REL[g["rel"]]
+        if part.counts_from == "now" and not (part.offset == 0 and ctx.hint_stated) and ctx.ref is not None:
+            return ctx.ref.year + part.offset
         if ctx.topic_year is not None:
-            return ctx.topic_year + offset
+            return ctx.topic_year + part.offset
     return None
 
 
@@ -419,14 +421,16 @@ def _resolve(m: regex.Match, ctx: _Context) -> tuple[Period, bool] | None:
     return None if period is None else (Period(period.start, period.end, period.type, m.group()), carries)
 
 
-def find_periods(text: str, ref: date | None, year_hint: int | None = None) -> list[PeriodMention]:
+def find_periods(text: str, ref: date | None, year_hint: int | None = None,
+                 hint_stated: bool = True) -> list[PeriodMention]:
     """Every period wording in ``text``, left to right, resolved against ``ref`` and ``year_hint``.
 
     ``ref`` is the date the text is written from (publication date, or the day a work report was
     delivered); ``year_hint`` is a year an earlier sentence made the topic, and governs bare
-    month/quarter wordings and 今年/去年.
+    month/quarter wordings and 全年/年内; ``hint_stated`` says it was written out as a year
+    (2019年), in which case it governs 今年 too.
     """
-    ctx = _Context(ref, year_hint)
+    ctx = _Context(ref, year_hint, hint_stated)
     mentions: list[PeriodMention] = []
     pos = 0
     for start, end in _windows(text):

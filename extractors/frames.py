@@ -27,7 +27,8 @@ from .vocab import load_table
 _CLAUSE_BREAK = regex.compile(rf"[,:;。(){LIST_MARKS}]")
 _SEGMENT_BREAK = regex.compile(rf"[,:;。、(){LIST_MARKS}]")
 # The items of a 分别 list: X、Y和Z before 分别 or before the indicator.
-_LIST_JOIN = regex.compile(r"、|和|及|与|以及")
+# "and" between Chinese words: scraped pages that ran a translation tool over part of a sentence
+_LIST_JOIN = regex.compile(r"、|和|及|与|以及|(?<=\p{Han})and(?=\p{Han})")
 _LIST_END = regex.compile(r"等|为|是|分别|均")
 # An amount that only labels a kind of thing (亿元以上项目, 5000万元以上产业项目) is not a figure.
 _LABEL_AFTER = regex.compile(r"(?:以上|以下)的?[^\d,:;。、]{0,6}?(?:项目|企业)|(?:项目|企业)")

@@ -272,7 +272,10 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     else:
         ctx.previous_count = None
     carried_on = [p for p in periods if p.carries]
-    if carried_on:
+    event_days = [p for p in carried_on if p.period.type == "day"] if _event_words().search(sentence) else []
+    if event_days:
+        ctx.carry = event_days[-1]  # the sentences after an event's report go on about that day
+    elif carried_on:
         ctx.carry = carried_on[-1]
     cue_status = next((status for cue, status, scope in _status_cues() if scope == "clause" and cue.search(sentence)), None)
     ctx.semicolon_status = (cue_status or ctx.semicolon_status) if sentence.rstrip().endswith((";", "；")) else None
@@ -313,11 +316,10 @@ def _period_for(draft: Draft, sentence: str, anchor: int, periods: list[PeriodMe
         return days[-1]  # one event: its figures belong to its day
     if before:
         return before[-1]
-    if periods:
-        return periods[0]
     if own_subject and draft.mention.code == "project_investment":
         return None  # the total investment of one named project has no period
-    return ctx.carry
+    # a period after the figure governs it only when no earlier sentence set one
+    return ctx.carry if ctx.carry is not None else (periods[0] if periods else None)
 
 
 def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleContext) -> str:

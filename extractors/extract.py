@@ -22,7 +22,7 @@ from .reading import decode
 from .resolve.indicators import Mention, find_mentions
 from .resolve.periods import PeriodMention, find_periods
 from .resolve.regions import gazetteer
-from .resolve.subjects import clean_subject, leading_zone
+from .resolve.subjects import clean_subject, follows_count, leading_zone
 from .vocab import load_table
 
 
@@ -266,7 +266,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         for draft in drafts:
             obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places)
             if obs is not None:
-                rows.append(obs)
+                rows.append(_with_project_kind(obs, rows))
         counts = [d.mention for d in drafts if d.amount is not None and d.amount.kind == "count"]
         ctx.previous_count = counts[-1] if counts else None
     else:
@@ -280,6 +280,22 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     cue_status = next((status for cue, status, scope in _status_cues() if scope == "clause" and cue.search(sentence)), None)
     ctx.semicolon_status = (cue_status or ctx.semicolon_status) if sentence.rstrip().endswith((";", "；")) else None
     return rows
+
+
+def _with_project_kind(obs: Observation, earlier: list[Observation]) -> Observation:
+    """在建重点项目48个,完成投资近20亿元: the investment is that of the kind of projects just counted."""
+    if obs.subject or not follows_count(obs.indicator):
+        return obs
+    counts = [o for o in earlier if o.unit == "count" and o.indicator.startswith("projects_")]
+    if not counts:
+        return obs
+    count = counts[-1]
+    kind = count.subject or (count.indicator_text if count.indicator == "projects_key" else None)
+    if not kind:
+        return obs
+    obs = replace(obs, subject=kind)
+    obs.obs_id = _obs_id(obs)
+    return obs
 
 
 _WRITTEN_YEAR = regex.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}")

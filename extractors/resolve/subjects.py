@@ -39,6 +39,7 @@ def _rules() -> dict[str, regex.Pattern]:
         "reject": regex.compile(alt("reject")),
         # a name of up to 10 characters ending in a zone word: 株洲高新区, 园区, 攸州工业园
         "zone": regex.compile(rf"^[\p{{Han}}A-Za-z0-9]{{0,10}}?(?:{alt('zone')})"),
+        "follows_count": regex.compile(rf"^(?:{alt('follows_count')})$"),
     }
 
 
@@ -74,3 +75,8 @@ def leading_zone(text: str) -> str:
         text = text[lead.end():]
     m = rules["zone"].match(text)
     return m.group(0) if m else ""
+
+
+def follows_count(indicator: str) -> bool:
+    """Whether a figure of ``indicator`` right after a count of projects is about those projects."""
+    return bool(_rules()["follows_count"].match(indicator))

@@ -63,7 +63,8 @@ def _alternation(words: list[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-def _rule_list(name: str) -> str:
+def rule_list(name: str) -> str:
+    """One list of figure_rules.csv as a regex alternation."""
     return _alternation([r["word"] for r in load_table("figure_rules.csv", ("list", "word")) if r["list"] == name])
 
 
@@ -104,8 +105,8 @@ def patterns() -> _Patterns:
         rf"(?P<approx2>余|多)?(?P<unit>{unit_alt})?(?P<post>{post_alt})?"
     )
     growth = regex.compile(
-        rf"(?P<notyoy>{_rule_list('growth_not_yoy')})?(?:{_rule_list('growth_base')})?(?:分别)?"
-        rf"(?:(?P<dir>{growth_alt})了?|(?P<rate>{_rule_list('growth_rate_noun')})(?:为|达到|达)?)"
+        rf"(?P<notyoy>{rule_list('growth_not_yoy')})?(?:{rule_list('growth_base')})?(?:分别)?"
+        rf"(?:(?P<dir>{growth_alt})了?|(?P<rate>{rule_list('growth_rate_noun')})(?:为|达到|达)?)"
         rf"(?:(?P<num>{NUMERAL})(?P<pct>%|倍)|(?P<double>{_alternation(list(doubling))}))"
         rf"(?P<post>{post_alt})?(?!个百分点|\d)"
         rf"|(?P<double2>{_alternation(list(doubling))})"
@@ -114,11 +115,11 @@ def patterns() -> _Patterns:
         rf"(?:、|和|及|与|,)(?:(?P<dir>{growth_alt})了?)?(?P<num>{NUMERAL})(?P<pct>%|倍)(?P<post>{post_alt})?(?!个百分点)"
     )
     share = regex.compile(
-        rf"(?:{_rule_list('share_lead')})(?P<of>[^,;:%。]{{0,16}}?)(?P<pre>超过|达到|达|为|近|约)?"
+        rf"(?:{rule_list('share_lead')})(?P<of>[^,;:%。]{{0,16}}?)(?P<pre>超过|达到|达|为|近|约)?"
         rf"(?P<num>{NUMERAL})%(?P<post>{post_alt})?"
     )
     rank = regex.compile(
-        rf"(?:{_rule_list('rank_lead')})(?P<scope>{_rule_list('rank_scope')})(?:第(?P<num>{NUMERAL})|(?P<first>首位))位?"
+        rf"(?:{rule_list('rank_lead')})(?P<scope>{rule_list('rank_scope')})(?:第(?P<num>{NUMERAL})|(?P<first>首位))位?"
     )
     return _Patterns(
         amount=amount,
@@ -126,14 +127,14 @@ def patterns() -> _Patterns:
         growth_more=growth_more,
         share=share,
         rank=rank,
-        per_unit=regex.compile(_rule_list("per_unit_in_clause")),
-        ordinal=regex.compile(rf"(?:{_rule_list('ordinal_before')})$"),
+        per_unit=regex.compile(rule_list("per_unit_in_clause")),
+        ordinal=regex.compile(rf"(?:{rule_list('ordinal_before')})$"),
         units=units,
         pre_bounds=pre,
         post_bounds=post,
         growth_sign=signs,
         doubling=doubling,
-        share_not_total=regex.compile(_rule_list("share_not_total")),
+        share_not_total=regex.compile(rule_list("share_not_total")),
     )
 
 

@@ -20,7 +20,7 @@ from functools import cache
 
 import regex
 
-from .figures import LIST_MARKS, Amount, Figure, Growth, Rank, Share
+from .figures import LIST_MARKS, Amount, Figure, Growth, Rank, Share, rule_list
 from .resolve.indicators import Mention
 from .vocab import load_table
 
@@ -59,6 +59,11 @@ class Draft:
 def _count_nouns() -> dict[str, tuple[regex.Pattern, str]]:
     rows = load_table("count_nouns.csv", ("code", "noun", "classifier"))
     return {r["code"]: (regex.compile(r["noun"]), r["classifier"]) for r in rows}
+
+
+@cache
+def _count_total_verb() -> regex.Pattern:
+    return regex.compile(rule_list("count_total_verb"))
 
 
 def _bounds(text: str, pattern: regex.Pattern, end: int) -> int:
@@ -146,7 +151,7 @@ def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous:
         return None
     seg_start = _bounds(sentence, _SEGMENT_BREAK, amount.start)
     phrase = sentence[seg_start:amount.start] or amount.noun
-    if not _count_fits(phrase, mention, amount):
+    if not _count_fits(phrase, mention, amount) or _count_total_verb().search(phrase):
         return None
     return Draft(mention, amount=amount, subject=phrase, rule="count.breakdown")
 

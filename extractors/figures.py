@@ -25,6 +25,7 @@ class Amount:
     kind: str  # money, count, person_time, scaled (a scale word with no unit)
     bound: str
     noun: str  # the counted noun right after a count (个项目 -> 项目), else ""
+    tail: int = -1  # end of the figure with the bound words after it (30个以上); -1: same as end
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
         end = next(m.end(g) for g in ("unit", "approx2", "scale") if m[g])
         found.append(Amount(
             start=num_start, end=end, text=sentence[num_start:end], value=value, unit=unit, kind=kind,
-            bound=_bound(m["pre"], m["post"], bool(m["approx"] or m["approx2"]), p), noun=noun,
+            bound=_bound(m["pre"], m["post"], bool(m["approx"] or m["approx2"]), p), noun=noun, tail=m.end(),
         ))
     return found
 

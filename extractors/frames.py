@@ -93,6 +93,29 @@ def _money_mention(mentions: list[Mention], amount: Amount) -> Mention | None:
     return None
 
 
+@cache
+def _noun_before_count() -> regex.Pattern:
+    nouns = "|".join(n.pattern for n, _ in _count_nouns().values())
+    return regex.compile(rf"(?:{nouns})(?:近|约|超过?|逾|达到?|共|计)?$")
+
+
+def _counts_something_else(sentence: str, amount: Amount, mentions: list[Mention]) -> bool:
+    """10个村, 50个工作日: a word after the count that is neither what the indicators count nor
+    an action (17个成功签约) nor the end of the phrase names something else being counted."""
+    if amount.noun or _noun_before_count().search(sentence, 0, amount.start):
+        return False  # 项目17个成功落地: what is counted is named right before the number
+    after = amount.tail if amount.tail >= 0 else amount.end
+    while m := _NEXT_LISTED_COUNT.match(sentence, after):
+        after = m.end()  # 50个、70个工作日: the items of a list count the same thing
+    if after >= len(sentence) or not regex.match(r"\p{Han}", sentence[after]):
+        return False
+    return not any(0 <= m.start - after <= _ACTION_GAP for m in mentions)
+
+
+_ACTION_GAP = 2  # an adverb may stand between a count and its action: 17个成功签约
+_NEXT_LISTED_COUNT = regex.compile(r"、[\d.零〇一二三四五六七八九十百千万两]+[个家项宗户]")
+
+
 def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Mention | None:
     seg_start = _bounds(sentence, _SEGMENT_BREAK, amount.start)
     before = [m for m in mentions if seg_start <= m.start and m.end <= amount.start and m.kind == "count"]
@@ -219,6 +242,8 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             flush_growth_list()
         if isinstance(fig, Amount):
             if fig.kind != "count" and _LABEL_AFTER.match(sentence, fig.end):
+                continue
+            if fig.kind == "count" and _counts_something_else(sentence, fig, mentions):
                 continue
             mention = _count_mention(sentence, mentions, fig) if fig.kind == "count" else _money_mention(mentions, fig)
             if mention is None and fig.kind == "count":

@@ -208,7 +208,8 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
         # a report reviews the year before it is delivered until it says otherwise
         prior = ctx.ref.year - 1
         ctx.carry = PeriodMention(0, 0, "", Period(date(prior, 1, 1), date(prior, 12, 31), "year", ""))
-    norm = normalize(text[article.body_start:article.end], base=article.body_start)
+    stop = _section_stop().search(text, article.body_start, article.end)
+    norm = normalize(text[article.body_start:stop.start() if stop else article.end], base=article.body_start)
     rows: list[Observation] = []
     seen: set[tuple] = set()
     for start, sentence in _sentences(norm, _heading_ends(text, article, norm)):
@@ -317,6 +318,11 @@ def _places(sentence: str, home: Place | None) -> list[tuple[int, int, Place]]:
         if place is not None:
             found.append((m.start(), m.end(), place))
     return sorted(found, key=lambda f: f[0])
+
+
+@cache
+def _section_stop() -> regex.Pattern:
+    return regex.compile("|".join(r["word"] for r in load_table("section_stops.csv", ("word",))))
 
 
 @cache

@@ -94,6 +94,11 @@ def _money_mention(mentions: list[Mention], amount: Amount) -> Mention | None:
 
 
 @cache
+def _count_level_before() -> regex.Pattern:
+    return regex.compile(rf"(?:{rule_list('count_level_before')})$")
+
+
+@cache
 def _noun_before_count() -> regex.Pattern:
     nouns = "|".join(n.pattern for n, _ in _count_nouns().values())
     return regex.compile(rf"(?:{nouns})(?:近|约|超过?|逾|达到?|共|计)?$")
@@ -101,7 +106,10 @@ def _noun_before_count() -> regex.Pattern:
 
 def _counts_something_else(sentence: str, amount: Amount, mentions: list[Mention]) -> bool:
     """10个村, 50个工作日: a word after the count that is neither what the indicators count nor
-    an action (17个成功签约) nor the end of the phrase names something else being counted."""
+    an action (17个成功签约) nor the end of the phrase names something else being counted; and
+    从1家增长至22家 counts levels, not new ones."""
+    if _count_level_before().search(sentence, 0, amount.start):
+        return True
     if amount.noun or _noun_before_count().search(sentence, 0, amount.start):
         return False  # 项目17个成功落地: what is counted is named right before the number
     after = amount.tail if amount.tail >= 0 else amount.end

@@ -317,7 +317,15 @@ def _places(sentence: str, home: Place | None) -> list[tuple[int, int, Place]]:
         place = gazetteer().from_self_reference(m.group(0), home)
         if place is not None:
             found.append((m.start(), m.end(), place))
-    return sorted(found, key=lambda f: f[0])
+    found.sort(key=lambda f: f[0])
+    # 醴陵市、炎陵县国家全域旅游示范区: places listed together name no single area for later figures
+    listed = {i for i in range(len(found) - 1)
+              if _PLACE_LIST_JOIN.fullmatch(sentence, found[i][1], found[i + 1][0])}
+    listed |= {i + 1 for i in listed}
+    return [f for i, f in enumerate(found) if i not in listed]
+
+
+_PLACE_LIST_JOIN = regex.compile(r"、|和|及|与")
 
 
 @cache

@@ -149,7 +149,7 @@ def _topic_place(text: str, article: Article, home: Place | None) -> Place | Non
         return home
     first = _SENTENCE.search(normalize(text[article.body_start:article.end]).text)
     for snippet in (article.title or "", first.group(0) if first else ""):
-        inside = [p for _, _, p in gazetteer().find(snippet, context=home)
+        inside = [p for _, _, p in _places(snippet, home)
                   if p.level in ("county", "township") and (p.city == home.city or home.level == "province")]
         if inside:
             return inside[0]

@@ -10,8 +10,8 @@ one series row by a fixed rule:
 * rows without a period (period_start or period_end empty) or with neither a value nor a growth
   rate (a share alone) cannot be placed on a time axis and are left out.
 * preference order of the rows of one key: rows with a level first, then ``bound = exact``, then
-  the most recently published article (later reports revise earlier ones), then the smallest
-  obs_id. ``value`` (and its bound and period_type) comes from the first row with a level,
+  the most recently published article (later reports revise earlier ones), then the earliest
+  position in the source (an article gives its headline total before the parts), then obs_id. ``value`` (and its bound and period_type) comes from the first row with a level,
   ``yoy_pct`` from the first row with a growth rate; their obs_ids are kept, as are all the
   collapsed obs_ids, the number of rows and articles, and a ``conflict`` flag when the rows
   disagree on the level or on the growth.
@@ -49,7 +49,8 @@ keyed AS (
 ranked AS (
     SELECT *, row_number() OVER (
         PARTITION BY {", ".join(_KEY)}
-        ORDER BY value IS NULL, bound IS DISTINCT FROM 'exact', published DESC NULLS LAST, obs_id
+        ORDER BY value IS NULL, bound IS DISTINCT FROM 'exact', published DESC NULLS LAST,
+                 source_file, char_start, obs_id
     ) AS pref
     FROM keyed
 )

@@ -2,8 +2,9 @@
 
 Each document's text is shown with every figure that became a row highlighted (its span
 ``char_start..char_end`` in the original file); hovering or clicking a highlight shows the
-row(s). Numbers the pipeline saw but did not turn into rows (``MISSED_NUMBER`` over the text,
-minus the spans covered by rows) are marked differently. Filters by indicator and status dim the
+row(s). A nearby number equal to a row's growth or share is highlighted as part of that row
+(in green). Numbers the pipeline saw but did not turn into rows (``MISSED_NUMBER`` over the
+text, minus the spans covered by rows and their rates) are marked differently. Filters by indicator and status dim the
 other highlights and hide documents without a match.
 
 The page needs no network: CSS and JavaScript are inline, a Content-Security-Policy forbids any
@@ -33,8 +34,15 @@ from .files import write_text
 
 DEFAULT_LIMIT = 300
 # Digits (ASCII or full-width) with an optional decimal part, not an ordinal (第3) and not part of
-# a date or clock time (2024年, 5月, 11日, 10时): those are periods, not figures.
-MISSED_NUMBER = regex.compile(r"(?<![第\d０-９.．])[\d０-９]+(?:[.．][\d０-９]+)?(?![\d０-９.．])(?!\s*[年月日号时分秒])")
+# a date, a clock time or a month range (2024年, 5月, 11日, 10时, 1至3月, 前2个月): those are
+# periods, not figures.
+MISSED_NUMBER = regex.compile(
+    r"(?<![第\d０-９.．])[\d０-９]+(?:[.．][\d０-９]+)?(?![\d０-９.．])"
+    r"(?!\s*(?:[年月日号时分秒]|个月|个季度|[至到\-－—~～]\s*[\d０-９]+\s*[年月日号]))")
+# A number near a row's figure that equals its growth or share (the row's span covers only the
+# level) is that row's rate, not a missed figure: it is highlighted as part of the row.
+RATE_WINDOW = (-20, 150)  # characters before the figure's start, after its end
+_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 ROW_FIELDS = ("obs_id", "indicator", "indicator_text", "region", "subject", "period_start", "period_end",
               "period_type", "period_text", "value", "unit", "value_text", "bound", "yoy_pct", "share_pct",
               "status", "rule", "char_start", "char_end")
@@ -111,20 +119,39 @@ def _section(doc: _Doc, file_text: str | None, rows: list[dict]) -> str:
 def _marked(text: str, offset: int, rows: list[dict]) -> str:
     """The escaped text with row spans as <mark class="fig"> and other numbers as <span class="miss">."""
     spans = [(r["char_start"] - offset, r["char_end"] - offset, r["obs_id"]) for r in rows]
-    missed = [(m.start(), m.end()) for m in MISSED_NUMBER.finditer(text)
-              if not any(s < m.end() and m.start() < e for s, e, _ in spans)]
-    cuts = sorted({0, len(text)} | {p for s, e, _ in spans for p in (s, e)} | {p for s, e in missed for p in (s, e)})
+    rates: list[tuple[int, int, str]] = []
+    missed: list[tuple[int, int]] = []
+    for m in MISSED_NUMBER.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e, _ in spans):
+            continue
+        ids = _rate_of(float(m.group().translate(_DIGITS)), m.start() + offset, rows)
+        if ids:
+            rates.append((m.start(), m.end(), " ".join(ids)))
+        else:
+            missed.append((m.start(), m.end()))
+    cuts = sorted({0, len(text)} | {p for s, e, _ in spans + rates for p in (s, e)} | {p for s, e in missed for p in (s, e)})
     out = []
     for a, b in zip(cuts, cuts[1:]):
         piece = html.escape(text[a:b])
         ids = [i for s, e, i in spans if s <= a and b <= e]
+        rate = [i for s, e, i in rates if s <= a and b <= e]
         if ids:
             out.append(f'<mark class="fig" tabindex="0" data-obs="{html.escape(" ".join(ids))}">{piece}</mark>')
+        elif rate:
+            out.append(f'<mark class="fig rate" tabindex="0" data-obs="{html.escape(rate[0])}">{piece}</mark>')
         elif any(s <= a and b <= e for s, e in missed):
             out.append(f'<span class="miss" title="number not in any row">{piece}</span>')
         else:
             out.append(piece)
     return "".join(out)
+
+
+def _rate_of(number: float, pos: int, rows: list[dict]) -> list[str]:
+    """obs_ids of the rows near ``pos`` whose growth or share is ``number``."""
+    before, after = RATE_WINDOW
+    return [r["obs_id"] for r in rows
+            if r["char_start"] + before <= pos <= r["char_end"] + after
+            and number in {r["yoy_pct"], -(r["yoy_pct"] or 0), r["share_pct"]}]
 
 
 def _options(values: list[str], names: Mapping[str, str], everything: str) -> str:
@@ -167,7 +194,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <header>
 <h1>Review of extracted figures</h1>
 <p>{note}, {n_rows} rows.
-<mark class="fig legend">figure in a row</mark> <span class="miss legend">number not in any row</span></p>
+<mark class="fig legend">figure in a row</mark> <mark class="fig rate legend">its growth or share</mark>
+<span class="miss legend">number not in any row</span></p>
 <label>Indicator <select id="f-indicator">{indicator_options}</select></label>
 <label>Status <select id="f-status">{status_options}</select></label>
 <label><input type="checkbox" id="f-missed" checked> show numbers not in any row</label>
@@ -195,7 +223,8 @@ aside#panel{position:fixed;right:0;top:7.5em;bottom:0;width:23em;overflow:auto;b
 .meta{color:#666;font-size:.85em;margin:.2em 0}
 .text{white-space:pre-wrap;line-height:1.7}
 mark.fig{background:#ffe066;cursor:pointer;border-radius:2px}
-mark.fig.off{background:none}
+mark.fig.rate{background:#d3f9d8;border-bottom:2px solid #2b8a3e}
+mark.fig.off{background:none;border:none}
 mark.fig.selected{background:#ff9f1c;outline:2px solid #d9480f}
 .miss{border-bottom:2px dashed #e8590c;color:#c92a2a}
 body.hide-miss .miss{border:none;color:inherit}

@@ -231,3 +231,18 @@ def test_exports_are_byte_identical_across_runs(tmp_path: Path) -> None:
         with duckdb.connect(str(out / "indicators.duckdb"), read_only=True) as con:
             contents[-1]["db"] = [con.sql(f"SELECT * FROM {t}").fetchall() for t in ("observations", "series_wide")]
     assert contents[0] == contents[1]
+
+
+def test_command_line_formats_and_labels(tmp_path: Path) -> None:
+    from pipeline import main
+
+    out = tmp_path / "cli"
+    assert main([str(SEEDS), "--out", str(out), "--formats", "xlsx,review", "--labels", "zh", "--review-limit", "2"]) == 0
+    assert {p.name for p in out.iterdir()} == {"observations.parquet", "documents.parquet", "errors.parquet",
+                                               "observations.xlsx", "review.html"}
+    assert openpyxl.load_workbook(out / "observations.xlsx").sheetnames[0] == "观测值"
+    page = (out / "review.html").read_text(encoding="utf-8")
+    total = len(pd.read_parquet(out / "documents.parquet"))
+    assert page.count('<section class="doc"') == 2 and f"the first 2 of {total} documents" in page
+    with pytest.raises(SystemExit):
+        main([str(SEEDS), "--out", str(out), "--formats", "pdf"])

@@ -1,6 +1,6 @@
 """Extract economic figures from Chinese news and work reports into tidy tables.
 
-    python pipeline.py [PATH ...] [--manifest FILE] [--out DIR]
+    python pipeline.py [PATH ...] [--manifest FILE] [--out DIR] [--formats LIST] [--labels en|zh]
 """
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 from extractors.batch import run_batch
+from extractors.exports import FORMATS, parse_formats, write_exports
+from extractors.exports.review import DEFAULT_LIMIT
+from extractors.inputs import collect_files
 
 HERE = Path(__file__).resolve().parent
 
@@ -18,12 +21,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (searched for *.txt); default seeds/")
     parser.add_argument("--manifest", type=Path, help="CSV: file,publisher,published,city")
     parser.add_argument("--out", type=Path, default=HERE / "outputs", help="output folder (default outputs/)")
+    parser.add_argument("--formats", default="all",
+                        help=f"comma-separated outputs: {','.join(FORMATS)} or all (default); Parquet is always written")
+    parser.add_argument("--labels", choices=("en", "zh"), default="en", help="column headers of observations.xlsx")
+    parser.add_argument("--review-limit", type=int, default=DEFAULT_LIMIT, metavar="N",
+                        help=f"documents shown in review.html (default {DEFAULT_LIMIT}; 0: all)")
     args = parser.parse_args(argv)
     paths = args.paths or [HERE / "seeds"]
+    try:
+        formats = parse_formats(args.formats)
+    except ValueError as e:
+        parser.error(str(e))
     if args.manifest is not None and not args.manifest.is_file():
         parser.error(f"manifest not found: {args.manifest}")
     try:
         summary = run_batch(paths, args.manifest, args.out)
+        sources: dict[str, Path] = {}
+        for path in collect_files(paths)[0]:
+            sources.setdefault(path.name, path)  # the tables know a file by its name; the first one wins
+        write_exports(args.out, formats, args.labels, sources, args.review_limit)
     except OSError as e:
         print(f"error: cannot write tables to {args.out}: {e}", file=sys.stderr)
         return 2

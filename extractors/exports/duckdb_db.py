@@ -1,0 +1,94 @@
+"""The DuckDB database every export reads from, and the ``indicators.duckdb`` file for BI tools.
+
+The core tables are read from the Parquet files in the output folder, so DuckDB (not Python)
+holds and sorts them and spills to disk when an archive is larger than memory. When the
+``duckdb`` format is chosen the same database is a file: tables observations, documents, errors,
+indicators and series, plus two views for BI tools:
+
+* ``series_wide``: series with the indicator's names and family and the value in 亿 (1e8);
+* ``observations_full``: observations with the indicator's names and the article's title.
+"""
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .dictionary import INDICATOR_COLUMNS, MONEY_UNITS, YI, indicator_rows
+from .files import replacing
+from .series import build_series
+
+CORE_TABLES = ("observations", "documents", "errors")
+CORE_ORDER = {  # the order extractors.tables writes them in
+    "observations": "source_file, char_start, char_end, indicator, obs_id",
+    "documents": "source_file, char_start",
+    "errors": "source_file, stage, reason",
+}
+_MONEY = ", ".join(f"'{u}'" for u in MONEY_UNITS)
+VIEWS = {
+    "series_wide": f"""
+        SELECT s.region, s.region_level, s.province, s.city, s.subject, s.indicator,
+               i.name_zh AS indicator_name_zh, i.name_en AS indicator_name_en, i.family,
+               s.period_start, s.period_end, s.period_type, s.year, s.status, s.unit,
+               s.value, CASE WHEN s.unit IN ({_MONEY}) THEN s.value / {YI} END AS value_yi,
+               s.bound, s.yoy_pct, s.n_rows, s.n_sources, s.conflict, s.value_obs_id, s.yoy_obs_id, s.obs_ids
+        FROM series s LEFT JOIN indicators i ON i.code = s.indicator""",
+    "observations_full": """
+        SELECT o.*, i.name_zh AS indicator_name_zh, i.name_en AS indicator_name_en, d.title
+        FROM observations o
+        LEFT JOIN indicators i ON i.code = o.indicator
+        LEFT JOIN documents d ON d.doc_id = o.doc_id""",
+}
+
+
+@contextmanager
+def analysis_db(out_dir: Path, keep_file: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection holding the core tables, the indicator list and the series table.
+
+    With ``keep_file`` the database is written to ``indicators.duckdb`` (atomically, when the
+    block exits without error); otherwise it lives in memory and is dropped.
+    """
+    with tempfile.TemporaryDirectory(prefix="exports-", dir=out_dir) as spill:
+        if keep_file:
+            with replacing(out_dir / "indicators.duckdb") as tmp:
+                con = _connect(str(tmp), spill)
+                try:
+                    _load(con, out_dir, materialise=True)
+                    yield con
+                    con.execute("CHECKPOINT")
+                finally:
+                    con.close()
+        else:
+            con = _connect(":memory:", spill)
+            try:
+                _load(con, out_dir, materialise=False)
+                yield con
+            finally:
+                con.close()
+
+
+def _connect(database: str, spill: str) -> duckdb.DuckDBPyConnection:
+    # One thread: the machine is shared, and a single writer keeps row order and file layout stable.
+    return duckdb.connect(database, config={"threads": 1, "temp_directory": spill,
+                                            "preserve_insertion_order": True})
+
+
+def _load(con: duckdb.DuckDBPyConnection, out_dir: Path, materialise: bool) -> None:
+    for table in CORE_TABLES:
+        path = str(out_dir / f"{table}.parquet").replace("'", "''")
+        select = f"SELECT * FROM read_parquet('{path}')"
+        if materialise:
+            con.execute(f"CREATE TABLE {table} AS {select} ORDER BY {CORE_ORDER[table]}")
+        else:
+            con.execute(f"CREATE VIEW {table} AS {select}")
+    indicators = pa.table({c: [r[c] for r in indicator_rows()] for c in INDICATOR_COLUMNS})
+    con.register("indicator_rows", indicators)
+    con.execute("CREATE TABLE indicators AS SELECT * FROM indicator_rows ORDER BY code")
+    con.unregister("indicator_rows")
+    build_series(con)
+    for name, sql in VIEWS.items():
+        con.execute(f"CREATE VIEW {name} AS {sql}")

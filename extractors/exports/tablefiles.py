@@ -1,0 +1,72 @@
+"""Stream Arrow record batches into the project's CSV dialect and into Parquet, atomically.
+
+The CSV dialect is that of the core tables (``extractors.tables``): UTF-8 with a BOM, RFC 4180
+minimal quoting, ``\\r\\n`` line ends, ISO dates, plain decimals, empty cell for null, and text
+cells neutralised against spreadsheet formula injection.
+"""
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..cells import neutralise
+from ..tables import CSV_LINE_END, format_float
+from .files import replacing
+
+
+def _text(value: object) -> str:
+    return "" if value is None else neutralise(str(value))
+
+
+def _date(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _int(value: int | None) -> str:
+    return "" if value is None else str(int(value))
+
+
+def _bool(value: bool | None) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+CSV_FORMATTERS: dict[str, Callable[[object], str]] = {
+    "string": _text, "category": _text, "date": _date, "float": format_float,
+    "int": _int, "int32": _int, "bool": _bool,
+}
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(), "category": pa.string(), "date": pa.date32(), "float": pa.float64(),
+    "int": pa.int64(), "int32": pa.int32(), "bool": pa.bool_(),
+}
+
+
+def arrow_schema(columns: dict[str, str]) -> pa.Schema:
+    return pa.schema([pa.field(name, ARROW_TYPES[kind]) for name, kind in columns.items()])
+
+
+def write_csv(target: Path, columns: dict[str, str], batches: Iterable[pa.RecordBatch]) -> int:
+    """Write the batches as CSV; returns the number of data rows."""
+    rows = 0
+    formatters = [CSV_FORMATTERS[kind] for kind in columns.values()]
+    with replacing(target) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(columns)
+            for batch in batches:
+                cells = [list(map(fmt, batch.column(name).to_pylist())) for name, fmt in zip(columns, formatters)]
+                writer.writerows(zip(*cells))
+                rows += batch.num_rows
+    return rows
+
+
+def write_parquet(target: Path, columns: dict[str, str], batches: Iterable[pa.RecordBatch]) -> None:
+    schema = arrow_schema(columns)
+    with replacing(target) as tmp:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for batch in batches:
+                writer.write_table(pa.Table.from_batches([batch]).select(list(columns)).cast(schema))

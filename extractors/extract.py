@@ -278,7 +278,10 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         ctx.carry = event_days[-1]  # the sentences after an event's report go on about that day
     elif carried_on:
         ctx.carry = carried_on[-1]
-    cue_status = next((status for cue, status, scope in _status_cues() if scope == "clause" and cue.search(sentence)), None)
+    # a cue carries over a ";" only when it heads the list (预计:…;…), not when it follows a figure
+    head_end = figures[0].start if figures else len(sentence)
+    cue_status = next((status for cue, status, scope in _status_cues()
+                       if scope == "clause" and cue.search(sentence, 0, head_end)), None)
     ctx.semicolon_status = (cue_status or ctx.semicolon_status) if sentence.rstrip().endswith((";", "；")) else None
     return rows
 

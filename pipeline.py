@@ -1,6 +1,6 @@
 """Extract economic figures from Chinese news and work reports into tidy tables.
 
-    python pipeline.py [PATH ...] [--manifest FILE] [--out DIR]
+    python pipeline.py [PATH ...] [--manifest FILE] [--out DIR] [--max-file-mb N]
 """
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from extractors.batch import run_batch
+from extractors.inputs import DEFAULT_MAX_FILE_MB
+from extractors.tables import OutputError
 
 HERE = Path(__file__).resolve().parent
 
@@ -18,14 +20,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (searched for *.txt); default seeds/")
     parser.add_argument("--manifest", type=Path, help="CSV: file,publisher,published,city")
     parser.add_argument("--out", type=Path, default=HERE / "outputs", help="output folder (default outputs/)")
+    parser.add_argument("--max-file-mb", type=float, default=DEFAULT_MAX_FILE_MB,
+                        help=f"larger input files are not read but reported in errors.csv (default {DEFAULT_MAX_FILE_MB:g})")
     args = parser.parse_args(argv)
     paths = args.paths or [HERE / "seeds"]
     if args.manifest is not None and not args.manifest.is_file():
         parser.error(f"manifest not found: {args.manifest}")
     try:
-        summary = run_batch(paths, args.manifest, args.out)
+        summary = run_batch(paths, args.manifest, args.out, args.max_file_mb)
+    except OutputError as e:  # already names the folder and the cause
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     except OSError as e:
-        print(f"error: cannot write tables to {args.out}: {e}", file=sys.stderr)
+        print(f"error: cannot write tables to {args.out}: {e.strerror or e}", file=sys.stderr)
         return 2
     if summary.files_read == 0:
         print("error: no input file could be read (see errors.csv)", file=sys.stderr)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import process_file
-from .inputs import collect_files, find_manifest
+from .inputs import DEFAULT_MAX_FILE_MB, collect_files, find_manifest, max_bytes_of, read_input
 from .manifest import read_manifest
-from .model import SourceMeta
+from .model import InputError, SourceMeta
 from .tables import write_tables
 
 
@@ -22,7 +22,8 @@ class Summary:
     files_read: int
 
 
-def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path) -> Summary:
+def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path,
+              max_file_mb: float | None = DEFAULT_MAX_FILE_MB) -> Summary:
     started = time.perf_counter()
     files, errors = collect_files(paths)
     if manifest is None:
@@ -38,9 +39,9 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path) -> Summar
         if show:
             print(f"\r[{i}/{len(files)}] {path.name[:40]:<40}", end="", file=sys.stderr)
         try:
-            data = path.read_bytes()
-        except OSError as e:
-            errors.append({"source_file": path.name, "stage": "read", "reason": e.strerror or str(e)})
+            data = read_input(path, max_bytes_of(max_file_mb))
+        except InputError as e:
+            errors.append({"source_file": path.name, "stage": e.stage, "reason": e.reason})
             continue
         read += 1
         try:

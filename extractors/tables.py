@@ -143,6 +143,7 @@ def _replace_all(out_dir: Path, files: dict[str, bytes]) -> dict[str, Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot create output folder {out_dir}: {e.strerror or e}") from e
+    _remove_stale(out_dir, files)
     temps: dict[str, str] = {}
     backups: dict[str, str] = {}
     done: list[str] = []
@@ -163,6 +164,17 @@ def _replace_all(out_dir: Path, files: dict[str, bytes]) -> dict[str, Path]:
     finally:
         _remove(backups.values())
     return {name: out_dir / name for name in files}
+
+
+def _remove_stale(out_dir: Path, names: Iterable[str]) -> None:
+    """Best effort: drop the temp and backup files a killed run left (``.errors.csv.k2j3.tmp``), only ours."""
+    for name in names:
+        for suffix in (".tmp", ".old"):
+            for stale in out_dir.glob(f".{name}.*{suffix}"):
+                try:
+                    stale.unlink()
+                except OSError:
+                    pass
 
 
 def _write_temp(out_dir: Path, name: str, data: bytes) -> str:

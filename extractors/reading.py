@@ -6,9 +6,16 @@ NUL-byte pattern), and GB18030 (which covers GBK and GB2312). Decoding is always
 order matters because the encodings overlap: UTF-8 is tried first (random GB bytes are almost
 never valid UTF-8), UTF-16 only when NUL bytes say so, and GB18030 last, accepted only if the
 result looks like text, since GB18030 decodes most byte soup without complaint.
+
+An HTML page (a web article saved as .txt) is kept, with its markup BLANKED rather than removed:
+every tag, comment, script and style becomes spaces (a line break first for block-level tags),
+and an entity becomes its character followed by spaces. The text keeps its length, so every
+offset still indexes the original file's characters and the whitespace-blind stages read only
+the page's words. The encoding name then ends in ``+html``. A page with no text left is an error.
 """
 from __future__ import annotations
 
+import html.entities
 from pathlib import Path
 
 import regex
@@ -18,7 +25,7 @@ from .vocab import load_table
 
 _ROWS = load_table("file_signatures.csv", required=("kind", "signature", "what"))
 _BINARY = tuple((bytes.fromhex(r["signature"]), r["what"]) for r in _ROWS if r["kind"] == "binary")
-_MARKUP = tuple((r["signature"].lower(), r["what"]) for r in _ROWS if r["kind"] == "html")
+_MARKUP = tuple(r["signature"].lower() for r in _ROWS if r["kind"] == "html")
 _HTML_SUFFIXES = (".htm", ".html", ".xhtml")
 
 _BOMS = (  # longest first: the UTF-32 LE BOM begins with the UTF-16 LE one
@@ -61,7 +68,11 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     The encoding is "utf-8-sig" when the file has a UTF-8 BOM; the BOM then stays in the text.
     """
     text, encoding = _decode(data)
-    _reject_markup(text, source)
+    if _is_markup(text, source):
+        text = blank_markup(text)
+        if not text.strip():
+            raise InputError("read", "HTML page with no text outside its markup")
+        encoding += "+html"
     return text, encoding
 
 
@@ -138,16 +149,48 @@ def _looks_like_text(text: str) -> bool:
     return len(_TEXTLIKE.findall(sample)) >= _MIN_TEXTLIKE * n and odd <= _MAX_ODD * n
 
 
-def _reject_markup(text: str, source: str) -> None:
-    # Stripping tags while keeping offsets into the original file is future work; until then an
-    # HTML page is reported rather than mined with its markup.
+def _is_markup(text: str, source: str) -> bool:
     head = text[:200].lstrip("\ufeff \t\r\n").lower()
-    for prefix, what in _MARKUP:
-        if head.startswith(prefix):
-            raise InputError("read", f"{what}, not plain text")
-    if source.lower().endswith(_HTML_SUFFIXES):
-        raise InputError("read", "HTML page, not plain text")
+    if head.startswith(_MARKUP) or source.lower().endswith(_HTML_SUFFIXES):
+        return True
     sample = text[:_SAMPLE]
     tags = _TAG.findall(sample)
-    if len(tags) >= _MIN_TAGS and sum(map(len, tags)) >= _MIN_TAG_SHARE * len(sample):
-        raise InputError("read", "HTML page, not plain text")
+    return len(tags) >= _MIN_TAGS and sum(map(len, tags)) >= _MIN_TAG_SHARE * len(sample)
+
+
+# Markup whose content is not page text, then any tag. [^<>] keeps a match inside one tag.
+_HIDDEN = regex.compile(
+    r"(?is)<(script|style|noscript|template|head)\b[^<>]*>.*?</\1\s*>|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[!?][^<>]*>")
+_ANY_TAG = regex.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?/?>")
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
+    "header hr html li main nav ol option p pre section table tbody td tfoot th thead title tr ul".split())
+_ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def blank_markup(text: str) -> str:
+    """``text`` with tags, comments, scripts and styles turned into spaces and entities decoded in place.
+
+    Same length as ``text``: each kept character stays at its index.
+    """
+    text = _HIDDEN.sub(lambda m: _blank(len(m.group()), True), text)
+    text = _ANY_TAG.sub(lambda m: _blank(len(m.group()), m["name"].lower() in _BLOCK_TAGS), text)
+    return _ENTITY.sub(_entity, text)
+
+
+def _blank(n: int, line_break: bool) -> str:
+    return ("\n" + " " * (n - 1)) if line_break else " " * n
+
+
+def _entity(m: regex.Match) -> str:
+    name = m.group()[1:]
+    if name.startswith(("#x", "#X")):
+        code = int(name[2:-1], 16)
+    elif name.startswith("#"):
+        code = int(name[1:-1])
+    else:
+        char = html.entities.html5.get(name)
+        return char + " " * (len(m.group()) - len(char)) if char else m.group()
+    if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return m.group()  # not a character: leave the entity as written
+    return chr(code) + " " * (len(m.group()) - 1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .extract import process_file
 from .inputs import DEFAULT_MAX_FILE_MB, collect_files, find_manifest, max_bytes_of, read_input
-from .manifest import read_manifest
+from .manifest import meta_for, read_manifest, unused_rows
 from .model import InputError, SourceMeta
 from .tables import write_tables
 
@@ -32,6 +32,7 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path,
     if manifest is not None:
         metas, manifest_errors = read_manifest(manifest)
         errors += manifest_errors
+        errors += unused_rows(manifest, metas, files)
     observations, documents = [], []
     read = 0
     show = sys.stderr.isatty()
@@ -45,7 +46,7 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path,
             continue
         read += 1
         try:
-            result = process_file(path.name, data, metas.get(path.name))
+            result = process_file(path.name, data, meta_for(metas, path))
         except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
             errors.append({"source_file": path.name, "stage": "extract", "reason": f"{type(e).__name__}: {e}"})
             continue

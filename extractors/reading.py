@@ -47,6 +47,7 @@ _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PRIVATE = regex.compile(r"[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _MIN_TEXTLIKE = 0.95
 _MAX_ODD = 0.005  # control or private-use characters per character
+_MIN_MIXED_PREFIX = 4  # non-ASCII characters valid as UTF-8 before a bad byte: GB text never has them
 _TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,300})?/?>")
 _MIN_TAGS, _MIN_TAG_SHARE = 10, 0.05  # "many tags": at least this many and this share of the text
 
@@ -127,6 +128,12 @@ def _decode_nul_bytes(data: bytes) -> tuple[str, str]:
 
 def _decode_gb18030(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
     where = _bad_byte(data, utf8_error)
+    if utf8_error.end == len(data) and utf8_error.reason == "unexpected end of data":
+        raise InputError("read", f"truncated UTF-8: the file ends inside a character (offset {utf8_error.start})")
+    prefix = data[:utf8_error.start].decode("utf-8")
+    if sum(not c.isascii() for c in prefix) >= _MIN_MIXED_PREFIX:
+        # GB18030 would "decode" the UTF-8 part into plausible-looking but wrong characters
+        raise InputError("read", f"mixed encodings: valid UTF-8 until {where}")
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as error:

@@ -42,7 +42,8 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[dict]]:
             found.setdefault((st.st_dev, st.st_ino), []).append(Path(path))
         else:
             errors.append(_error(str(path), "not a regular file or folder"))
-    return _unique_names([min(same, key=str) for same in found.values()], errors)
+    # a file reached under several names is known by its own name rather than a link's
+    return _unique_names([min(same, key=lambda p: (p.is_symlink(), str(p))) for same in found.values()], errors)
 
 
 def _walk(root: Path, root_stat: os.stat_result, found: dict[tuple[int, int], list[Path]],

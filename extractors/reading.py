@@ -43,6 +43,7 @@ _TEXTLIKE = regex.compile(
     r"[\p{Han}\x20-\x7e\t\n\r\u00a0-\u00ff\u2000-\u206f\u2100-\u27bf\u3000-\u303f\uff00-\uffef\ufeff"
     r"\u2460-\u24ff\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u3200-\u33ff\ufe30-\ufe4f]"
 )
+_LETTER = regex.compile(r"\p{L}")
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PRIVATE = regex.compile(r"[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _MIN_TEXTLIKE = 0.95
@@ -74,6 +75,8 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         if not text.strip():
             raise InputError("read", "HTML page with no text outside its markup")
         encoding += "+html"
+    if not _LETTER.search(text):  # figures are found by their wording: a table of numbers gives none
+        raise InputError("read", "no words: only numbers, punctuation and whitespace")
     return text, encoding
 
 
@@ -87,7 +90,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         return _strict(data, "utf-8", "utf-8-sig")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _strict(data[len(bom):], encoding, encoding)
+            return _strict(data, encoding, encoding, len(bom))
     if b"\x00" in data:
         return _decode_nul_bytes(data)
     try:
@@ -99,11 +102,16 @@ def _decode(data: bytes) -> tuple[str, str]:
     return text, "utf-8"
 
 
-def _strict(data: bytes, codec: str, name: str) -> tuple[str, str]:
+def _strict(data: bytes, codec: str, name: str, skip: int = 0) -> tuple[str, str]:
+    """Decode ``data[skip:]`` (after a BOM the codec does not consume); error offsets are file offsets."""
     try:
-        text = data.decode(codec)
+        text = data[skip:].decode(codec)
     except UnicodeDecodeError as error:
-        raise InputError("read", f"invalid {name} (it has a {name} BOM): {_bad_byte(data, error)}") from None
+        start = skip + error.start
+        if error.end == len(data) - skip and error.reason in ("unexpected end of data", "truncated data"):
+            raise InputError("read", f"truncated {name}: the file ends inside a character (offset {start})") from None
+        raise InputError("read", f"invalid {name} (it has a {name} BOM): bad byte 0x{data[start]:02X} "
+                                 f"at offset {start}") from None
     if not text.strip("\ufeff \t\r\n"):
         raise InputError("read", "empty file (only a byte-order mark and whitespace)")
     return text, name

@@ -177,9 +177,19 @@ def _remove_stale(out_dir: Path, names: Iterable[str]) -> None:
                     pass
 
 
+def _file_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
+
+
 def _write_temp(out_dir: Path, name: str, data: bytes) -> str:
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
     try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600 files; tables are as readable as any file
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -355,3 +355,12 @@ def _is_number(cell: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_tables_get_the_permissions_of_any_new_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([_good_folder(tmp_path)], None, out)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for path in out.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name  # not mkstemp's 0600

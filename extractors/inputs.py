@@ -4,9 +4,9 @@ Folders are searched recursively for ``*.txt`` (any case). What cannot become an
 a row of the errors table (stage "input"), never an exception: a missing path, a broken link,
 a symbolic-link loop, a folder that cannot be listed, something that is not a regular file (a
 FIFO would block the run), a file name that is not valid UTF-8 (it could not be written to
-the tables). Linked folders are followed, each real folder once, so a link back up the tree
-cannot make the walk endless. The same file reached twice (named twice, inside a named folder,
-through a link) is read once. ``source_file`` is the file NAME, so of two different files with
+the tables), a linked folder inside a folder (not followed, as by ``find``: it could lead back
+up the tree or across the disk; a linked folder named on the command line is read). The same
+file reached twice (named twice, inside a named folder, through a link) is read once. ``source_file`` is the file NAME, so of two different files with
 the same name only the first by path is read and the other is reported. The result is sorted
 by path: the order of the command-line arguments does not matter.
 """
@@ -67,7 +67,10 @@ def _walk(root: Path, root_stat: os.stat_result, found: dict[tuple[int, int], li
                 if is_input:  # a dangling link or loop not named *.txt is not an input
                     errors.append(_error(entry.name, _why(Path(entry.path), e)))
                 continue
-            if stat.S_ISDIR(entry_stat.st_mode):
+            if stat.S_ISDIR(entry_stat.st_mode) and entry.is_symlink():
+                # like find and os.walk: a link could lead up the tree or across the whole disk
+                errors.append(_error(entry.path, "linked folder not followed; name it on the command line to read it"))
+            elif stat.S_ISDIR(entry_stat.st_mode):
                 stack.append((Path(entry.path), entry_stat))
             elif is_input and stat.S_ISREG(entry_stat.st_mode):
                 found.setdefault((entry_stat.st_dev, entry_stat.st_ino), []).append(Path(entry.path))

@@ -147,18 +147,19 @@ def test_links_and_paths_that_lead_nowhere(tmp_path: Path) -> None:
     (folder / "loop_a.txt").symlink_to("loop_b.txt")
     (folder / "loop_b.txt").symlink_to("loop_a.txt")
     (folder / "dangling.txt").symlink_to("nowhere.txt")
-    (folder / "up").symlink_to("..")  # a folder link back up the tree: walked once, not forever
+    (folder / "up").symlink_to("..")  # a folder link back up the tree: not followed
     os.mkfifo(folder / "pipe.txt")  # reading it would block the run
     missing = tmp_path / "missing"
     loop_arg = folder / "loop_a.txt"
     observations, errors = _run([folder, missing, loop_arg], tmp_path / "out")
     assert _good_file_done(observations)
-    assert list(observations.source_file) == ["good.txt"]  # not once more through in/up/in/
+    assert list(observations.source_file) == ["good.txt"]
     assert errors == {
         ("loop_a.txt", "input", "symbolic link loop"),
         ("loop_b.txt", "input", "symbolic link loop"),
         ("dangling.txt", "input", "broken symbolic link (to nowhere.txt)"),
         ("pipe.txt", "input", "not a regular file"),
+        (str(folder / "up"), "input", "linked folder not followed; name it on the command line to read it"),
         (str(missing), "input", "no such file or folder"),
         (str(loop_arg), "input", "symbolic link loop"),
     }
@@ -167,7 +168,9 @@ def test_links_and_paths_that_lead_nowhere(tmp_path: Path) -> None:
 def test_the_same_file_named_twice_is_read_once(tmp_path: Path) -> None:
     folder = _good_folder(tmp_path)
     (folder / "alias.txt").symlink_to("good.txt")
-    observations, errors = _run([folder / "good.txt", folder, folder / "good.txt"], tmp_path / "out")
+    (tmp_path / "linked").symlink_to(folder)  # a linked folder named on the command line is read
+    observations, errors = _run([folder / "good.txt", folder, tmp_path / "linked", folder / "good.txt"],
+                                tmp_path / "out")
     assert list(observations.source_file) == ["good.txt"]
     assert errors == set()
 

@@ -52,7 +52,7 @@ def _walk(root: Path, root_stat: os.stat_result, found: dict[tuple[int, int], li
     while stack:
         folder, st = stack.pop()
         if (st.st_dev, st.st_ino) in walked:
-            continue  # reached again through a link (or named twice): already searched
+            continue  # named twice, or inside another named folder: already searched
         walked.add((st.st_dev, st.st_ino))
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)

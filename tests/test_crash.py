@@ -72,7 +72,7 @@ def _tables(out: Path) -> dict[str, bytes]:
 def _kill_at(proc: subprocess.Popen, out: Path, moment: float | Callable[[Path], bool]) -> None:
     if callable(moment):
         while proc.poll() is None and not moment(out):
-            pass  # busy wait: the write phase lasts milliseconds
+            time.sleep(0.0002)  # the write phase lasts milliseconds: look often
     else:
         try:
             proc.wait(timeout=moment)

@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test
+.PHONY: run test fuzz
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,3 +15,8 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+
+# Not part of `make test`/CI: a minute of coverage-guided fuzzing of bytes -> rows (atheris).
+fuzz: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[fuzz]'
+	$(PY) fuzz/fuzz_extract.py fuzz/corpus -dict=fuzz/zh.dict -max_total_time=60 -max_len=4096 -artifact_prefix=fuzz/

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import process_file
-from .inputs import collect_files, find_manifest
-from .manifest import read_manifest
-from .model import SourceMeta
+from .inputs import DEFAULT_MAX_FILE_MB, collect_files, find_manifest, max_bytes_of, read_input
+from .manifest import meta_for, read_manifest, unused_rows
+from .model import InputError, SourceMeta
 from .tables import write_tables
 
 
@@ -22,7 +22,8 @@ class Summary:
     files_read: int
 
 
-def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path) -> Summary:
+def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path,
+              max_file_mb: float | None = DEFAULT_MAX_FILE_MB) -> Summary:
     started = time.perf_counter()
     files, errors = collect_files(paths)
     if manifest is None:
@@ -31,6 +32,7 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path) -> Summar
     if manifest is not None:
         metas, manifest_errors = read_manifest(manifest)
         errors += manifest_errors
+        errors += unused_rows(manifest, metas, files)
     observations, documents = [], []
     read = 0
     show = sys.stderr.isatty()
@@ -38,13 +40,13 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path) -> Summar
         if show:
             print(f"\r[{i}/{len(files)}] {path.name[:40]:<40}", end="", file=sys.stderr)
         try:
-            data = path.read_bytes()
-        except OSError as e:
-            errors.append({"source_file": path.name, "stage": "read", "reason": e.strerror or str(e)})
+            data = read_input(path, max_bytes_of(max_file_mb))
+        except InputError as e:
+            errors.append({"source_file": path.name, "stage": e.stage, "reason": e.reason})
             continue
         read += 1
         try:
-            result = process_file(path.name, data, metas.get(path.name))
+            result = process_file(path.name, data, meta_for(metas, path))
         except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
             errors.append({"source_file": path.name, "stage": "extract", "reason": f"{type(e).__name__}: {e}"})
             continue

@@ -2,7 +2,10 @@
 
 A CSV with a header row naming at least ``file``; ``publisher``, ``published``, ``city`` and
 ``province`` are used when present, other columns are ignored. Bad rows become rows of the
-errors table (stage "manifest") and the rest of the manifest still applies.
+errors table (stage "manifest") and the rest of the manifest still applies: an unparsable date,
+a duplicate file (first row kept), a row with more non-empty or fewer cells than the header, a
+row that matches no input file (``unused_rows``). A row is matched to an input file by name, or
+by a relative path the file's path ends with (``meta_for``).
 """
 from __future__ import annotations
 
@@ -58,22 +61,49 @@ def read_manifest(path: Path) -> tuple[dict[str, SourceMeta], list[dict]]:
         return {}, [_error(name, "no 'file' column in the header row; manifest ignored")]
     metas: dict[str, SourceMeta] = {}
     errors: list[dict] = []
-    for cells in reader:
-        row = {key: cell.strip() for key, cell in zip(header, cells)}
-        line = reader.line_num
-        file = _file_key(row.get("file", ""))
-        if not file:
-            if any(row.values()):
-                errors.append(_error(name, f"line {line}: no file name; row ignored"))
-            continue
-        if file in metas:
-            errors.append(_error(name, f"line {line}: duplicate row for {file}; the first row is kept"))
-            continue
-        meta, reason = _meta(file, row)
-        metas[file] = meta
-        if reason:
-            errors.append(_error(name, f"line {line}: {reason}"))
+    try:
+        for cells in reader:
+            _read_row(name, header, cells, reader.line_num, metas, errors)
+    except csv.Error as e:  # e.g. a cell over the csv module's size limit
+        errors.append(_error(name, f"line {reader.line_num}: {e}; the rest of the manifest is ignored"))
     return metas, errors
+
+
+def _read_row(name: str, header: list[str], cells: list[str], line: int, metas: dict[str, SourceMeta],
+              errors: list[dict]) -> None:
+    row = {key: cell.strip() for key, cell in zip(header, cells)}
+    file = _file_key(row.get("file", ""))
+    if not file:
+        if any(row.values()):
+            errors.append(_error(name, f"line {line}: no file name; row ignored"))
+        return
+    if file in metas:
+        errors.append(_error(name, f"line {line}: duplicate row for {file}; the first row is kept"))
+        return
+    extra = any(cell.strip() for cell in cells[len(header):])  # empty trailing cells are harmless
+    if extra or len(cells) < len(header):
+        what = "extra cells ignored" if extra else "the missing cells are empty"
+        errors.append(_error(name, f"line {line}: {len(cells)} cells but the header has {len(header)} "
+                                   f"for {file}; {what}"))
+    meta, reason = _meta(file, row)
+    metas[file] = meta
+    if reason:
+        errors.append(_error(name, f"line {line}: {reason}"))
+
+
+def meta_for(metas: dict[str, SourceMeta], path: Path) -> SourceMeta | None:
+    """The manifest row for an input file: by its name, else by a relative path it ends with."""
+    if path.name in metas:
+        return metas[path.name]
+    parts = path.as_posix()
+    return next((meta for key, meta in metas.items() if "/" in key and parts.endswith("/" + key)), None)
+
+
+def unused_rows(manifest: Path, metas: dict[str, SourceMeta], files: list[Path]) -> list[dict]:
+    """An error row for each manifest row that names no input file (a typo, a file not given)."""
+    used = {id(meta) for meta in (meta_for(metas, path) for path in files) if meta is not None}
+    return [_error(manifest.name, f"no input file matches the row for {key}; row unused")
+            for key, meta in metas.items() if id(meta) not in used]
 
 
 def _decode(raw: bytes) -> str:

@@ -6,9 +6,16 @@ NUL-byte pattern), and GB18030 (which covers GBK and GB2312). Decoding is always
 order matters because the encodings overlap: UTF-8 is tried first (random GB bytes are almost
 never valid UTF-8), UTF-16 only when NUL bytes say so, and GB18030 last, accepted only if the
 result looks like text, since GB18030 decodes most byte soup without complaint.
+
+An HTML page (a web article saved as .txt) is kept, with its markup BLANKED rather than removed:
+every tag, comment, script and style becomes spaces (a line break first for block-level tags),
+and an entity becomes its character followed by spaces. The text keeps its length, so every
+offset still indexes the original file's characters and the whitespace-blind stages read only
+the page's words. The encoding name then ends in ``+html``. A page with no text left is an error.
 """
 from __future__ import annotations
 
+import html.entities
 from pathlib import Path
 
 import regex
@@ -18,7 +25,7 @@ from .vocab import load_table
 
 _ROWS = load_table("file_signatures.csv", required=("kind", "signature", "what"))
 _BINARY = tuple((bytes.fromhex(r["signature"]), r["what"]) for r in _ROWS if r["kind"] == "binary")
-_MARKUP = tuple((r["signature"].lower(), r["what"]) for r in _ROWS if r["kind"] == "html")
+_MARKUP = tuple(r["signature"].lower() for r in _ROWS if r["kind"] == "html")
 _HTML_SUFFIXES = (".htm", ".html", ".xhtml")
 
 _BOMS = (  # longest first: the UTF-32 LE BOM begins with the UTF-16 LE one
@@ -36,10 +43,12 @@ _TEXTLIKE = regex.compile(
     r"[\p{Han}\x20-\x7e\t\n\r\u00a0-\u00ff\u2000-\u206f\u2100-\u27bf\u3000-\u303f\uff00-\uffef\ufeff"
     r"\u2460-\u24ff\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u3200-\u33ff\ufe30-\ufe4f]"
 )
+_LETTER = regex.compile(r"\p{L}")
 _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PRIVATE = regex.compile(r"[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _MIN_TEXTLIKE = 0.95
 _MAX_ODD = 0.005  # control or private-use characters per character
+_MIN_MIXED_PREFIX = 4  # non-ASCII characters valid as UTF-8 before a bad byte: GB text never has them
 _TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,300})?/?>")
 _MIN_TAGS, _MIN_TAG_SHARE = 10, 0.05  # "many tags": at least this many and this share of the text
 
@@ -61,7 +70,13 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     The encoding is "utf-8-sig" when the file has a UTF-8 BOM; the BOM then stays in the text.
     """
     text, encoding = _decode(data)
-    _reject_markup(text, source)
+    if _is_markup(text, source):
+        text = blank_markup(text)
+        if not text.strip():
+            raise InputError("read", "HTML page with no text outside its markup")
+        encoding += "+html"
+    if not _LETTER.search(text):  # figures are found by their wording: a table of numbers gives none
+        raise InputError("read", "no words: only numbers, punctuation and whitespace")
     return text, encoding
 
 
@@ -75,7 +90,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         return _strict(data, "utf-8", "utf-8-sig")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _strict(data[len(bom):], encoding, encoding)
+            return _strict(data, encoding, encoding, len(bom))
     if b"\x00" in data:
         return _decode_nul_bytes(data)
     try:
@@ -87,11 +102,16 @@ def _decode(data: bytes) -> tuple[str, str]:
     return text, "utf-8"
 
 
-def _strict(data: bytes, codec: str, name: str) -> tuple[str, str]:
+def _strict(data: bytes, codec: str, name: str, skip: int = 0) -> tuple[str, str]:
+    """Decode ``data[skip:]`` (after a BOM the codec does not consume); error offsets are file offsets."""
     try:
-        text = data.decode(codec)
+        text = data[skip:].decode(codec)
     except UnicodeDecodeError as error:
-        raise InputError("read", f"invalid {name} (it has a {name} BOM): {_bad_byte(data, error)}") from None
+        start = skip + error.start
+        if error.end == len(data) - skip and error.reason in ("unexpected end of data", "truncated data"):
+            raise InputError("read", f"truncated {name}: the file ends inside a character (offset {start})") from None
+        raise InputError("read", f"invalid {name} (it has a {name} BOM): bad byte 0x{data[start]:02X} "
+                                 f"at offset {start}") from None
     if not text.strip("\ufeff \t\r\n"):
         raise InputError("read", "empty file (only a byte-order mark and whitespace)")
     return text, name
@@ -116,6 +136,12 @@ def _decode_nul_bytes(data: bytes) -> tuple[str, str]:
 
 def _decode_gb18030(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
     where = _bad_byte(data, utf8_error)
+    if utf8_error.end == len(data) and utf8_error.reason == "unexpected end of data":
+        raise InputError("read", f"truncated UTF-8: the file ends inside a character (offset {utf8_error.start})")
+    prefix = data[:utf8_error.start].decode("utf-8")
+    if sum(not c.isascii() for c in prefix) >= _MIN_MIXED_PREFIX:
+        # GB18030 would "decode" the UTF-8 part into plausible-looking but wrong characters
+        raise InputError("read", f"mixed encodings: valid UTF-8 until {where}")
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as error:
@@ -138,16 +164,48 @@ def _looks_like_text(text: str) -> bool:
     return len(_TEXTLIKE.findall(sample)) >= _MIN_TEXTLIKE * n and odd <= _MAX_ODD * n
 
 
-def _reject_markup(text: str, source: str) -> None:
-    # Stripping tags while keeping offsets into the original file is future work; until then an
-    # HTML page is reported rather than mined with its markup.
+def _is_markup(text: str, source: str) -> bool:
     head = text[:200].lstrip("\ufeff \t\r\n").lower()
-    for prefix, what in _MARKUP:
-        if head.startswith(prefix):
-            raise InputError("read", f"{what}, not plain text")
-    if source.lower().endswith(_HTML_SUFFIXES):
-        raise InputError("read", "HTML page, not plain text")
+    if head.startswith(_MARKUP) or source.lower().endswith(_HTML_SUFFIXES):
+        return True
     sample = text[:_SAMPLE]
     tags = _TAG.findall(sample)
-    if len(tags) >= _MIN_TAGS and sum(map(len, tags)) >= _MIN_TAG_SHARE * len(sample):
-        raise InputError("read", "HTML page, not plain text")
+    return len(tags) >= _MIN_TAGS and sum(map(len, tags)) >= _MIN_TAG_SHARE * len(sample)
+
+
+# Markup whose content is not page text, then any tag. [^<>] keeps a match inside one tag.
+_HIDDEN = regex.compile(
+    r"(?is)<(script|style|noscript|template|head)\b[^<>]*>.*?</\1\s*>|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[!?][^<>]*>")
+_ANY_TAG = regex.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?/?>")
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
+    "header hr html li main nav ol option p pre section table tbody td tfoot th thead title tr ul".split())
+_ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def blank_markup(text: str) -> str:
+    """``text`` with tags, comments, scripts and styles turned into spaces and entities decoded in place.
+
+    Same length as ``text``: each kept character stays at its index.
+    """
+    text = _HIDDEN.sub(lambda m: _blank(len(m.group()), True), text)
+    text = _ANY_TAG.sub(lambda m: _blank(len(m.group()), m["name"].lower() in _BLOCK_TAGS), text)
+    return _ENTITY.sub(_entity, text)
+
+
+def _blank(n: int, line_break: bool) -> str:
+    return ("\n" + " " * (n - 1)) if line_break else " " * n
+
+
+def _entity(m: regex.Match) -> str:
+    name = m.group()[1:]
+    if name.startswith(("#x", "#X")):
+        code = int(name[2:-1], 16)
+    elif name.startswith("#"):
+        code = int(name[1:-1])
+    else:
+        char = html.entities.html5.get(name)
+        return char + " " * (len(m.group()) - len(char)) if char else m.group()
+    if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return m.group()  # not a character: leave the entity as written
+    return chr(code) + " " * (len(m.group()) - 1)

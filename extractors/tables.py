@@ -143,6 +143,7 @@ def _replace_all(out_dir: Path, files: dict[str, bytes]) -> dict[str, Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot create output folder {out_dir}: {e.strerror or e}") from e
+    _remove_stale(out_dir, files)
     temps: dict[str, str] = {}
     backups: dict[str, str] = {}
     done: list[str] = []
@@ -165,9 +166,30 @@ def _replace_all(out_dir: Path, files: dict[str, bytes]) -> dict[str, Path]:
     return {name: out_dir / name for name in files}
 
 
+def _remove_stale(out_dir: Path, names: Iterable[str]) -> None:
+    """Best effort: drop the temp and backup files a killed run left (``.errors.csv.k2j3.tmp``), only ours."""
+    for name in names:
+        for suffix in (".tmp", ".old"):
+            for stale in out_dir.glob(f".{name}.*{suffix}"):
+                try:
+                    stale.unlink()
+                except OSError:
+                    pass
+
+
+def _file_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
+
+
 def _write_temp(out_dir: Path, name: str, data: bytes) -> str:
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
     try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600 files; tables are as readable as any file
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -35,6 +35,10 @@ def _expect(outcome, case: dict) -> None:
         return
     text, encoding = outcome()
     assert encoding == case["expected_encoding"]
+    if "expected_words" in case:
+        assert len(text) == len(_bytes(case).decode(case["encoding"]))  # BOM kept as U+FEFF
+        assert text.split() == case["expected_words"]
+        return
     assert text == case.get("expected_text", case["text"] * case.get("repeat", 1))
 
 

@@ -20,6 +20,7 @@ import regex
 from .model import SourceMeta
 
 STAGE = "manifest"
+MAX_CELL = 131_072  # characters; a file name, date or publisher is far shorter
 # 2024 | 2024-03 | 2024-03-05 | 2024/3/5 | 2024.3.5 (one separator throughout) | 2024年3月5日
 _DATE = regex.compile(
     r"(?P<y>\d{4})"
@@ -61,11 +62,15 @@ def read_manifest(path: Path) -> tuple[dict[str, SourceMeta], list[dict]]:
         return {}, [_error(name, "no 'file' column in the header row; manifest ignored")]
     metas: dict[str, SourceMeta] = {}
     errors: list[dict] = []
+    # the csv module's cell limit is process-wide and other libraries raise it: use our own
+    previous_limit = csv.field_size_limit(MAX_CELL)
     try:
         for cells in reader:
             _read_row(name, header, cells, reader.line_num, metas, errors)
-    except csv.Error as e:  # e.g. a cell over the csv module's size limit
+    except csv.Error as e:  # e.g. a cell over the size limit
         errors.append(_error(name, f"line {reader.line_num}: {e}; the rest of the manifest is ignored"))
+    finally:
+        csv.field_size_limit(previous_limit)
     return metas, errors
 
 

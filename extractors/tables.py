@@ -183,21 +183,22 @@ class _TableWriter:
 
     def add(self, rows: Iterable[tuple]) -> None:
         self.buffer.extend(rows)
-        if len(self.buffer) >= self.row_group_rows:
-            self._flush()
+        while len(self.buffer) >= self.row_group_rows:  # groups of a fixed size, so files end up the same
+            self._write(self.buffer[:self.row_group_rows])
+            del self.buffer[:self.row_group_rows]
 
-    def _flush(self) -> None:
-        if not self.buffer:
+    def _write(self, rows: list[tuple]) -> None:
+        if not rows:
             return
-        values = dict(zip(self.columns, map(list, zip(*self.buffer))))
-        self.buffer = []
+        values = dict(zip(self.columns, map(list, zip(*rows))))
         self.parquet.write_table(arrow_table(values, self.columns, self.schema))
         self.csv.writerows(_csv_rows(values, self.columns))
 
     def finish(self) -> dict[str, str]:
         """Flush and close both files (durably); returns their temp paths."""
         if self.parquet is not None:
-            self._flush()
+            self._write(self.buffer)
+            self.buffer = []
             self.parquet.close()
             self.parquet = None
             _fsync_file(self.temps["parquet"])

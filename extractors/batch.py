@@ -21,7 +21,7 @@ from .cache import Cache, FileRows, entry_key
 from .inputs import collect_files, find_manifest
 from .manifest import read_manifest
 from .model import SourceMeta
-from .parallel import Submit, extract_rows, runner
+from .parallel import Runner, extract_rows
 from .partitions import check_keys, write_partitions
 from .tables import TableSet, row_tuple, temp_folder
 from .vocab import rules_version
@@ -71,9 +71,9 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
     version = rules_version()
     summary = Summary(0, 0, 0, 0.0, 0)
     show = sys.stderr.isatty()
-    with TableSet(out_dir) as tables, runner(workers, dask) as (submit, parallel):
+    with TableSet(out_dir) as tables, Runner(workers, dask) as run:
         jobs = (_Job(path, metas.get(path.name)) for path in files)
-        for i, (job, rows) in enumerate(_results(jobs, submit, parallel, cache, version, errors, summary), 1):
+        for i, (job, rows) in enumerate(_results(jobs, run, cache, version, errors, summary), 1):
             if show:
                 print(f"\r[{i}/{len(files)}] {job.path.name[:40]:<40}", end="", file=sys.stderr)
             tables.add("observations", rows["observations"])
@@ -97,7 +97,7 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
     return summary
 
 
-def _results(jobs: Iterable[_Job], submit: Submit, parallel: int, cache: Cache | None, version: str,
+def _results(jobs: Iterable[_Job], run: Runner, cache: Cache | None, version: str,
              errors: list, summary: Summary) -> Iterator[tuple[_Job, FileRows]]:
     """Each readable file's rows, in the order of ``jobs``, with up to a window of files in flight."""
     window: deque[_Job] = deque()
@@ -117,11 +117,11 @@ def _results(jobs: Iterable[_Job], submit: Submit, parallel: int, cache: Cache |
             job.pending = cached
             summary.files_cached += 1
         else:
-            job.pending = submit(extract_rows, job.path.name, data, job.meta)
+            job.pending = run.submit(extract_rows, job.path.name, data, job.meta)
             summary.files_extracted += 1
             in_flight += 1
         window.append(job)
-        while window and (in_flight > parallel * _IN_FLIGHT_PER_WORKER or len(window) > _MAX_WAITING
+        while window and (in_flight > run.parallel * _IN_FLIGHT_PER_WORKER or len(window) > _MAX_WAITING
                           or isinstance(window[0].pending, dict)):
             if not isinstance(window[0].pending, dict):
                 in_flight -= 1

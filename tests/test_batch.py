@@ -160,18 +160,18 @@ def test_work_in_flight_is_bounded(inputs: Path, tmp_path: Path, monkeypatch) ->
 
     for i in range(30):
         (inputs / f"extra{i:02}.txt").write_text(f"本报讯 全市进出口总值{i + 1}亿元。", encoding="utf-8")
-    monkeypatch.setattr(batch, "runner", lambda workers, dask: _Context((submit, 2)))
+    monkeypatch.setattr(batch, "Runner", lambda workers, dask: _FakeRunner(submit, parallel=2))
     summary = run_batch([inputs], None, tmp_path / "out", use_cache=False)
     assert summary.files_extracted == 38
     assert 1 < peak[0] <= 2 * 4 + 1
 
 
-class _Context:
-    def __init__(self, value) -> None:
-        self.value = value
+class _FakeRunner:
+    def __init__(self, submit, parallel: int) -> None:
+        self.submit, self.parallel = submit, parallel
 
     def __enter__(self):
-        return self.value
+        return self
 
     def __exit__(self, *exc) -> None:
         return None
@@ -267,3 +267,18 @@ def test_a_failed_swap_puts_back_every_old_file_and_folder(tmp_path: Path, monke
     monkeypatch.undo()
     assert snapshot(out) == before
     assert not [p for p in os.listdir(out) if p.startswith(".") and p != CACHE_FOLDER]
+
+
+def test_a_fully_cached_run_starts_no_worker_pool(inputs: Path, tmp_path: Path, monkeypatch) -> None:
+    from extractors import parallel
+    out = tmp_path / "out"
+    run_batch([inputs], None, out, workers=1)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    assert run_batch([inputs], None, out, workers=2).files_cached == 8
+    (inputs / "a" / "late.txt").write_text("本报讯 全市进出口总值3亿元。", encoding="utf-8")
+    with pytest.raises(AssertionError, match="a pool was started"):
+        run_batch([inputs], None, out, workers=2)

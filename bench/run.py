@@ -5,7 +5,8 @@
 (c) our pipeline end to end, 1 worker and all workers (each run in a fresh process, no cache);
 (d) a second run with all workers over the unchanged input (everything from the cache).
 
-Prints chars/s, CPU seconds and peak RSS for each, then the ratios. `--profile` adds a
+Prints chars/s, CPU seconds (with workers; "cores used" = CPU s / wall s, which shows how much
+of the machine a run actually got when it is shared) and peak RSS for each, then the ratios. `--profile` adds a
 pyinstrument profile of the extraction on the sample: time per function, inclusive.
 
     python bench/run.py [--corpus bench/.corpus] [--peer-mb 5] [--profile]
@@ -131,14 +132,14 @@ def main() -> None:
     results[f"ours, {args.workers} workers"] = (pipeline_run(args.corpus, out / "all", args.workers, cache=True), chars)
     results[f"ours, {args.workers} workers, cached"] = (pipeline_run(args.corpus, out / "all", args.workers, cache=True),
                                                         chars)
-    print("\n| run | chars | wall s | chars/s | CPU s | chars per CPU s | peak RSS main / worker MB |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n| run | chars | wall s | chars/s | CPU s | cores used | chars per CPU s | peak RSS main / worker MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     speed = {}
     for name, (r, n) in results.items():
         speed[name] = n / r["wall"]
         rss = f"{r['rss_main_mb']:.0f} / {r['rss_worker_mb']:.0f}" if "rss_main_mb" in r else ""
         print(f"| {name} | {n / 1e6:.2f} M | {r['wall']:.1f} | {speed[name] / 1e6:.3f} M | {r['cpu']:.1f} "
-              f"| {n / r['cpu'] / 1e6:.3f} M | {rss} |")
+              f"| {r['cpu'] / r['wall']:.2f} | {n / r['cpu'] / 1e6:.3f} M | {rss} |")
     one, many, cached = (speed["ours, 1 worker"], speed[f"ours, {args.workers} workers"],
                          speed[f"ours, {args.workers} workers, cached"])
     print(f"\nours (1 worker) / peer: {one / speed['peer']:.2f}x; ours (1 worker) / floor: {one / speed['floor']:.3f}x; "

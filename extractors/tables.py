@@ -58,7 +58,8 @@ _ARROW_TYPES = {
 _PANDAS_DTYPES = {"string": object, "category": "category", "date": object, "float": "float64",
                   "int": "Int64", "int32": "Int32"}
 CSV_LINE_END = "\r\n"
-ROW_GROUP_ROWS = 50_000
+# rows held before a row group is written: about 7 kB each as Python objects, so this bounds memory
+ROW_GROUP_ROWS = 10_000
 
 
 class OutputError(OSError):

@@ -20,4 +20,4 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test,dask,bench]'
 	$(PY) bench/make_corpus.py
-	$(PY) bench/run.py
+	$(PY) bench/run.py --profile

@@ -282,3 +282,37 @@ def test_a_fully_cached_run_starts_no_worker_pool(inputs: Path, tmp_path: Path, 
     (inputs / "a" / "late.txt").write_text("本报讯 全市进出口总值3亿元。", encoding="utf-8")
     with pytest.raises(AssertionError, match="a pool was started"):
         run_batch([inputs], None, out, workers=2)
+
+
+def test_a_file_the_extraction_fails_on_is_an_error_row(inputs: Path, tmp_path: Path, monkeypatch) -> None:
+    from extractors import parallel
+    real = parallel.process_file
+
+    def flaky(source_file, data, meta):
+        if source_file == "late.txt":
+            raise ValueError("boom")
+        return real(source_file, data, meta)
+
+    monkeypatch.setattr(parallel, "process_file", flaky)
+    summary = run_batch([inputs], None, tmp_path / "out", use_cache=False)
+    errors = pd.read_csv(tmp_path / "out" / "errors.csv", encoding="utf-8-sig")
+    assert errors[errors.stage == "extract"].to_dict("records") == [
+        {"source_file": "late.txt", "stage": "extract", "reason": "ValueError: boom"}]
+    assert summary.documents > 0
+
+
+@pytest.mark.parametrize("flags, code, said", [
+    (["--workers", "2", "--partition-by", "city,year"], 0, "8 files extracted, 0 from cache"),
+    (["--no-cache", "--workers", "1"], 0, "8 files extracted, 0 from cache"),
+    (["--partition-by", "town"], 2, "unknown key(s) town"),
+    (["--workers", "0"], 2, "--workers must be at least 1"),
+])
+def test_command_line_flags(inputs: Path, tmp_path: Path, capsys, flags: list[str], code: int, said: str) -> None:
+    from pipeline import main
+    try:
+        returned = main([str(inputs), "--out", str(tmp_path / "out"), *flags])
+    except SystemExit as e:
+        returned = e.code
+    out, err = capsys.readouterr()
+    assert returned == code
+    assert said in out + err

@@ -1,16 +1,20 @@
-"""Write the observations, documents and errors tables as Parquet and CSV, atomically.
+"""Write the observations, documents and errors tables as Parquet and CSV, streamed and atomically.
 
 Column order and types follow ../shared/spec/SCHEMA.md. Both formats are byte-for-byte
-deterministic for the same rows: rows are sorted on fixed keys, dictionary (categorical) columns
-list their values in sorted order, and nothing run-dependent (time, host, random id) is
-written. CSV files are UTF-8 with a BOM, comma-separated, minimally quoted (RFC 4180), with
-``\\r\\n`` line ends, ISO dates and plain decimal numbers.
+deterministic for the same rows: rows arrive in a fixed order (see ``batch.py``), each Parquet
+row group's dictionary (categorical) columns list their values in sorted order, and nothing
+run-dependent (time, host, random id) is written. CSV files are UTF-8 with a BOM,
+comma-separated, minimally quoted (RFC 4180), with ``\\r\\n`` line ends, ISO dates and plain
+decimal numbers.
+
+Rows are streamed: ``TableSet`` writes each batch of rows as a Parquet row group and appends it
+to the CSV, into temporary files beside the old tables; ``commit`` swaps all of them in at once
+(or none), so memory stays bounded by one row group whatever the input size.
 """
 from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 import shutil
 import tempfile
@@ -19,7 +23,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -44,57 +47,211 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "char_start": "int", "char_end": "int", "n_observations": "int", "meta_source": "string",
 }
 ERROR_COLUMNS: dict[str, str] = {"source_file": "string", "stage": "category", "reason": "string"}
+TABLES: dict[str, dict[str, str]] = {
+    "observations": OBSERVATION_COLUMNS, "documents": DOCUMENT_COLUMNS, "errors": ERROR_COLUMNS}
 
 _ARROW_TYPES = {
     "string": pa.string(), "category": pa.dictionary(pa.int32(), pa.string()), "date": pa.date32(),
     "float": pa.float64(), "int": pa.int64(), "int32": pa.int32(),
 }
+# pandas dtypes the Parquet files' pandas metadata names, so pandas reads Int64/Int32 and categories back
+_PANDAS_DTYPES = {"string": object, "category": "category", "date": object, "float": "float64",
+                  "int": "Int64", "int32": "Int32"}
 CSV_LINE_END = "\r\n"
+# rows held before a row group is written: about 7 kB each as Python objects, so this bounds memory
+ROW_GROUP_ROWS = 10_000
 
 
 class OutputError(OSError):
     """The output folder cannot be created or written; no table was changed."""
 
 
+def observation_row(o: Observation) -> dict:
+    return {name: getattr(o, name) for name in OBSERVATION_COLUMNS}
+
+
+def observation_key(row: dict) -> tuple:
+    return (row["source_file"], row["char_start"], row["char_end"], row["indicator"], row["obs_id"])
+
+
+def document_key(row: dict) -> tuple:
+    return (row["source_file"], row["char_start"])
+
+
+def error_key(row: dict) -> tuple:
+    return (row["source_file"], row["stage"], row["reason"])
+
+
 def write_tables(out_dir: Path, observations: list[Observation], documents: list[dict],
                  errors: list[dict]) -> dict[str, Path]:
-    """Write the six table files into ``out_dir``: all of them replace the old ones, or none does.
+    """Write the six table files into ``out_dir`` from rows in memory (sorted here).
 
     Returns the written paths keyed by file name. Raises OutputError naming the folder when it
-    cannot be written.
+    cannot be written; then no table was changed.
     """
-    obs_rows = sorted(({name: getattr(o, name) for name in OBSERVATION_COLUMNS} for o in observations),
-                      key=lambda r: (r["source_file"], r["char_start"], r["char_end"], r["indicator"], r["obs_id"]))
-    doc_rows = sorted(documents, key=lambda r: (r["source_file"], r["char_start"]))
-    err_rows = sorted(errors, key=lambda r: (r["source_file"], r["stage"], r["reason"]))
-    files: dict[str, bytes] = {}
-    for stem, rows, columns in (("observations", obs_rows, OBSERVATION_COLUMNS),
-                                ("documents", doc_rows, DOCUMENT_COLUMNS),
-                                ("errors", err_rows, ERROR_COLUMNS)):
-        values = {name: [row.get(name) for row in rows] for name in columns}
-        files[f"{stem}.parquet"] = parquet_bytes(values, columns)
-        files[f"{stem}.csv"] = csv_bytes(values, columns)
-    return _replace_all(Path(out_dir), files)
+    with TableSet(Path(out_dir)) as tables:
+        for stem, rows, key in (("observations", map(observation_row, observations), observation_key),
+                                ("documents", documents, document_key), ("errors", errors, error_key)):
+            tables.add(stem, [row_tuple(row, stem) for row in sorted(rows, key=key)])
+        return tables.commit()
+
+
+def row_tuple(row: dict, stem: str) -> tuple:
+    """A row as the table writer takes it: its values in the table's column order."""
+    return tuple(row.get(name) for name in TABLES[stem])
+
+
+class TableSet:
+    """The three tables of one run, streamed to temp files in ``out_dir`` and swapped in by ``commit``.
+
+    Rows must be added in their final order. Leaving the ``with`` block without ``commit``
+    (e.g. on an exception) deletes the temp files and leaves the old tables untouched.
+    """
+
+    def __init__(self, out_dir: Path, row_group_rows: int = ROW_GROUP_ROWS) -> None:
+        self.out_dir = out_dir
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise OutputError(f"cannot create output folder {out_dir}: {e.strerror or e}") from e
+        _remove_stale(out_dir)
+        self._writers: dict[str, _TableWriter] = {}
+        self._extra: dict[str, str] = {}
+        try:
+            for stem, columns in TABLES.items():
+                self._writers[stem] = _TableWriter(out_dir, stem, columns, row_group_rows)
+        except OSError as e:
+            self.close()
+            raise OutputError(f"cannot write tables to {out_dir}: {e.strerror or e}") from e
+
+    def __enter__(self) -> TableSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add(self, stem: str, rows: Iterable[tuple]) -> None:
+        """Append rows (values in column order, see ``row_tuple``) to a table."""
+        try:
+            self._writers[stem].add(rows)
+        except OSError as e:
+            raise OutputError(f"cannot write tables to {self.out_dir}: {e.strerror or e}") from e
+
+    def parquet_temp(self, stem: str) -> str:
+        """The finished temp Parquet file of a table (flushes it): for derived outputs such as partitions."""
+        return self._writers[stem].finish()["parquet"]
+
+    def add_extra(self, name: str, temp: str) -> None:
+        """Another finished temp file or folder in ``out_dir`` to swap in as ``name`` with the tables."""
+        self._extra[name] = temp
+
+    def commit(self) -> dict[str, Path]:
+        """Swap every table in: all of them replace the old ones, or none does."""
+        try:
+            temps = {f"{stem}.{fmt}": path for stem, writer in self._writers.items()
+                     for fmt, path in writer.finish().items()}
+        except OSError as e:
+            raise OutputError(f"cannot write tables to {self.out_dir}: {e.strerror or e}") from e
+        temps.update(self._extra)
+        _swap_in(self.out_dir, temps)
+        self._writers, self._extra = {}, {}
+        return {name: self.out_dir / name for name in temps}
+
+    def close(self) -> None:
+        for writer in self._writers.values():
+            writer.discard()
+        _remove(self._extra.values())
+        self._writers, self._extra = {}, {}
+
+
+class _TableWriter:
+    """One table: rows buffered up to a row group, then written to the Parquet and CSV temp files."""
+
+    def __init__(self, out_dir: Path, stem: str, columns: dict[str, str], row_group_rows: int) -> None:
+        self.columns = columns
+        self.row_group_rows = row_group_rows
+        self.buffer: list[tuple] = []
+        self.schema = arrow_schema(columns)
+        self.temps = {"parquet": _temp_name(out_dir, f"{stem}.parquet"), "csv": _temp_name(out_dir, f"{stem}.csv")}
+        self.parquet: pq.ParquetWriter | None = None
+        self.csv_file: io.TextIOWrapper | None = None
+        try:
+            self.parquet = pq.ParquetWriter(self.temps["parquet"], self.schema)
+            self.csv_file = open(self.temps["csv"], "w", encoding="utf-8", newline="")
+            self.csv = csv.writer(self.csv_file, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
+            self.csv_file.write("\ufeff")
+            self.csv.writerow(columns)
+        except OSError:
+            self.discard()
+            raise
+
+    def add(self, rows: Iterable[tuple]) -> None:
+        self.buffer.extend(rows)
+        while len(self.buffer) >= self.row_group_rows:  # groups of a fixed size, so files end up the same
+            self._write(self.buffer[:self.row_group_rows])
+            del self.buffer[:self.row_group_rows]
+
+    def _write(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        values = dict(zip(self.columns, map(list, zip(*rows))))
+        self.parquet.write_table(arrow_table(values, self.columns, self.schema))
+        self.csv.writerows(_csv_rows(values, self.columns))
+
+    def finish(self) -> dict[str, str]:
+        """Flush and close both files (durably); returns their temp paths."""
+        if self.parquet is not None:
+            self._write(self.buffer)
+            self.buffer = []
+            self.parquet.close()
+            self.parquet = None
+            _fsync_file(self.temps["parquet"])
+            self.csv_file.flush()
+            os.fsync(self.csv_file.fileno())
+            self.csv_file.close()
+            self.csv_file = None
+        return self.temps
+
+    def discard(self) -> None:
+        """Close and delete the temp files; a close that fails (disk full) must not keep them."""
+        for handle in (self.parquet, self.csv_file):
+            if handle is not None:
+                try:
+                    handle.close()
+                except OSError:
+                    pass
+        self.parquet = self.csv_file = None
+        _remove(self.temps.values())
+
+
+def arrow_schema(columns: dict[str, str]) -> pa.Schema:
+    """The table's Arrow schema, carrying pandas metadata so pandas restores nullable ints and categories."""
+    empty = pd.DataFrame({name: pd.Series([], dtype=_PANDAS_DTYPES[kind]) for name, kind in columns.items()})
+    schema = pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind in columns.items()])
+    return pa.Table.from_pandas(empty, schema=schema, preserve_index=False).schema
+
+
+def arrow_table(values: dict[str, list], columns: dict[str, str], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_arrays([_arrow_column(values[name], kind) for name, kind in columns.items()],
+                                schema=schema)
+
+
+def _arrow_column(column: list, kind: str) -> pa.Array:
+    if kind == "category":
+        categories = sorted({v for v in column if v is not None})
+        code = {v: i for i, v in enumerate(categories)}
+        indices = pa.array([None if v is None else code[v] for v in column], type=pa.int32())
+        return pa.DictionaryArray.from_arrays(indices, pa.array(categories, type=pa.string()))
+    # from_pandas: a NaN float is a null, as pandas writes it
+    return pa.array(column, type=_ARROW_TYPES[kind], from_pandas=kind == "float")
 
 
 def parquet_bytes(values: dict[str, list], columns: dict[str, str]) -> bytes:
     """One table as Parquet with an explicit Arrow schema (and stable pandas metadata)."""
-    frame = pd.DataFrame({name: _pandas_column(values[name], kind) for name, kind in columns.items()})
-    schema = pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind in columns.items()])
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    schema = arrow_schema(columns)
     sink = io.BytesIO()
-    pq.write_table(table, sink)
+    pq.write_table(arrow_table(values, columns, schema), sink)
     return sink.getvalue()
-
-
-def _pandas_column(column: list, kind: str) -> pd.api.extensions.ExtensionArray | np.ndarray:
-    if kind == "category":
-        return pd.Categorical(column, categories=sorted({v for v in column if v is not None}))
-    if kind == "float":
-        return np.array([math.nan if v is None else v for v in column], dtype=np.float64)
-    if kind in ("int", "int32"):
-        return pd.array(column, dtype="Int64" if kind == "int" else "Int32")
-    return pd.array(column, dtype=object)
 
 
 def csv_bytes(values: dict[str, list], columns: dict[str, str]) -> bytes:
@@ -102,9 +259,12 @@ def csv_bytes(values: dict[str, list], columns: dict[str, str]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(columns)
-    cells = [list(map(_FORMATTERS[kind], values[name])) for name, kind in columns.items()]
-    writer.writerows(zip(*cells))
+    writer.writerows(_csv_rows(values, columns))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_rows(values: dict[str, list], columns: dict[str, str]) -> Iterable[tuple[str, ...]]:
+    return zip(*(list(map(_FORMATTERS[kind], values[name])) for name, kind in columns.items()))
 
 
 def format_float(value: float | None) -> str:
@@ -137,44 +297,13 @@ _FORMATTERS: dict[str, Callable[[object], str]] = {
 }
 
 
-def _replace_all(out_dir: Path, files: dict[str, bytes]) -> dict[str, Path]:
-    """Stage every file under a temp name, then swap them all in; on failure restore the old set."""
+def _temp_name(out_dir: Path, name: str) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"cannot create output folder {out_dir}: {e.strerror or e}") from e
-    _remove_stale(out_dir, files)
-    temps: dict[str, str] = {}
-    backups: dict[str, str] = {}
-    done: list[str] = []
-    try:
-        for name, data in files.items():
-            temps[name] = _write_temp(out_dir, name, data)
-        for name in files:
-            if (out_dir / name).exists():
-                backups[name] = _backup(out_dir, name)
-        for name, tmp in temps.items():
-            os.replace(tmp, out_dir / name)
-            done.append(name)
-        _fsync_dir(out_dir)
-    except OSError as e:
-        _roll_back(out_dir, done, backups)
-        _remove(temps.values())
-        raise OutputError(f"cannot write tables to {out_dir}: {e.strerror or e}") from e
+        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600 files; tables are as readable as any file
     finally:
-        _remove(backups.values())
-    return {name: out_dir / name for name in files}
-
-
-def _remove_stale(out_dir: Path, names: Iterable[str]) -> None:
-    """Best effort: drop the temp and backup files a killed run left (``.errors.csv.k2j3.tmp``), only ours."""
-    for name in names:
-        for suffix in (".tmp", ".old"):
-            for stale in out_dir.glob(f".{name}.*{suffix}"):
-                try:
-                    stale.unlink()
-                except OSError:
-                    pass
+        os.close(fd)
+    return tmp
 
 
 def _file_mode() -> int:
@@ -186,38 +315,68 @@ def _file_mode() -> int:
 _FILE_MODE = _file_mode()
 
 
-def _write_temp(out_dir: Path, name: str, data: bytes) -> str:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+def _remove_stale(out_dir: Path) -> None:
+    """Best effort: drop the temp files, folders and backups a killed run left (only ours)."""
+    for stem in TABLES:
+        for suffix in (".tmp", ".old"):
+            for stale in out_dir.glob(f".{stem}.*{suffix}"):
+                try:
+                    shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+                except OSError:
+                    pass
+
+
+def temp_folder(out_dir: Path, name: str) -> str:
+    return tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+
+
+def _swap_in(out_dir: Path, temps: dict[str, str]) -> None:
+    """Rename every staged temp file (or folder) to its name; on failure restore the old set."""
+    backups: dict[str, str] = {}
+    done: list[str] = []
     try:
-        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600 files; tables are as readable as any file
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError:
-        _remove([tmp])
-        raise
-    return tmp
+        for name, tmp in temps.items():
+            if (out_dir / name).exists():
+                backups[name] = _backup(out_dir, name)
+            os.replace(tmp, out_dir / name)
+            done.append(name)
+        _fsync_dir(out_dir)
+    except OSError as e:
+        _roll_back(out_dir, done, backups)
+        _remove(temps.values())
+        raise OutputError(f"cannot write tables to {out_dir}: {e.strerror or e}") from e
+    finally:
+        _remove(backups.values())
 
 
 def _backup(out_dir: Path, name: str) -> str:
-    """A second name for the current file, so it can be put back if a later swap fails."""
+    """A second name for the current file or folder, so it can be put back if a later swap fails."""
+    target = out_dir / name
     fd, backup = tempfile.mkstemp(prefix=f".{name}.", suffix=".old", dir=out_dir)
     os.close(fd)
     os.unlink(backup)
+    if target.is_dir():
+        os.rename(target, backup)  # a folder cannot be replaced by a rename; move the old one aside
+        return backup
     try:
-        os.link(out_dir / name, backup)  # cheap and keeps the live file in place
+        os.link(target, backup)  # cheap and keeps the live file in place
     except OSError:
-        shutil.copy2(out_dir / name, backup)  # file systems without hard links
+        shutil.copy2(target, backup)  # file systems without hard links
     return backup
 
 
 def _roll_back(out_dir: Path, done: list[str], backups: dict[str, str]) -> None:
     for name in done:
+        _remove([str(out_dir / name)])
         if name in backups:
             os.replace(backups.pop(name), out_dir / name)
-        else:
-            _remove([str(out_dir / name)])  # a table the folder did not have before
+    for name in [n for n, path in backups.items() if os.path.isdir(path)]:
+        os.rename(backups.pop(name), out_dir / name)  # a folder moved aside whose swap never ran
+
+
+def _fsync_file(path: str) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
 
 
 def _fsync_dir(out_dir: Path) -> None:
@@ -236,6 +395,9 @@ def _fsync_dir(out_dir: Path) -> None:
 
 def _remove(paths: Iterable[str]) -> None:
     for path in paths:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+            continue
         try:
             os.unlink(path)
         except FileNotFoundError:

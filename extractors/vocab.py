@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from importlib import metadata
 from functools import cache
 from pathlib import Path
 
@@ -55,10 +56,19 @@ def load_table(name: str, required: tuple[str, ...] = (), lang: str = LANG) -> t
 
 
 def rules_version() -> str:
-    """A hash of every rule data file: changes whenever any rule changes (used for caches and provenance)."""
+    """A hash of every rule data file and of the extraction code (every module of this package).
+
+    It changes whenever any rule or any code that applies rules changes, so it can key caches of
+    extraction results and be shown as provenance. The versions of the libraries that parse text
+    (regex, cn2an) are included too, as an upgrade of either can change a result.
+    """
     digest = hashlib.sha256()
-    for path in sorted(DATA_DIR.rglob("*")):
+    package = DATA_DIR.parent
+    sources = sorted(DATA_DIR.rglob("*")) + sorted(package.rglob("*.py"))
+    for path in sources:
         if path.is_file():
-            digest.update(path.relative_to(DATA_DIR).as_posix().encode())
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
+    for library in ("regex", "cn2an"):
+        digest.update(f"{library}=={metadata.version(library)}".encode())
     return digest.hexdigest()[:16]

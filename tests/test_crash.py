@@ -21,6 +21,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from extractors.batch import CACHE_FOLDER
+
 from extractors.tables import DOCUMENT_COLUMNS, ERROR_COLUMNS, OBSERVATION_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +32,8 @@ TABLES = [f"{stem}.{ext}" for stem in COLUMNS for ext in ("parquet", "csv")]
 
 
 def _hidden(out: Path) -> list[str]:
-    return [name for name in os.listdir(out) if name.startswith(".")]
+    """Leftover temp and backup files (the cache folder is meant to stay)."""
+    return [name for name in os.listdir(out) if name.startswith(".") and name != CACHE_FOLDER]
 
 
 # When to kill: after a delay (seconds), or when the output folder first shows a state.

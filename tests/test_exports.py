@@ -91,7 +91,7 @@ def seeds_out(tmp_path_factory) -> Path:
 
 
 def test_all_formats_write_every_file(seeds_out: Path) -> None:
-    assert {p.name for p in seeds_out.iterdir()} == ALL_FILES
+    assert {p.name for p in seeds_out.iterdir() if not p.name.startswith(".")} == ALL_FILES
 
 
 def test_workbook_reads_back(seeds_out: Path) -> None:
@@ -216,7 +216,7 @@ def test_formats_choose_files_and_drop_stale_ones(tmp_path: Path) -> None:
     run_batch([SEEDS], None, out)
     write_exports(out, FORMATS)
     write_exports(out, ["xlsx"])
-    assert {p.name for p in out.iterdir()} == {"observations.parquet", "documents.parquet", "errors.parquet",
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {"observations.parquet", "documents.parquet", "errors.parquet",
                                                "observations.xlsx"}
 
 
@@ -227,7 +227,7 @@ def test_exports_are_byte_identical_across_runs(tmp_path: Path) -> None:
         run_batch([SEEDS], None, out)
         write_exports(out, FORMATS, "zh", {p.name: p for p in SEEDS.glob("*.txt")})
         # indicators.duckdb: DuckDB stamps each new file with a random id, so it is compared by content
-        contents.append({p.name: p.read_bytes() for p in out.iterdir() if p.suffix != ".duckdb"})
+        contents.append({p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".duckdb"})
         with duckdb.connect(str(out / "indicators.duckdb"), read_only=True) as con:
             contents[-1]["db"] = [con.sql(f"SELECT * FROM {t}").fetchall() for t in ("observations", "series_wide")]
     assert contents[0] == contents[1]
@@ -238,7 +238,7 @@ def test_command_line_formats_and_labels(tmp_path: Path) -> None:
 
     out = tmp_path / "cli"
     assert main([str(SEEDS), "--out", str(out), "--formats", "xlsx,review", "--labels", "zh", "--review-limit", "2"]) == 0
-    assert {p.name for p in out.iterdir()} == {"observations.parquet", "documents.parquet", "errors.parquet",
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {"observations.parquet", "documents.parquet", "errors.parquet",
                                                "observations.xlsx", "review.html"}
     assert openpyxl.load_workbook(out / "observations.xlsx").sheetnames[0] == "观测值"
     page = (out / "review.html").read_text(encoding="utf-8")

@@ -113,7 +113,7 @@ def _month_end(year: int, month: int) -> date:
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # 3月99999999999999999999日 overflows C int
         return None
 
 

@@ -317,7 +317,7 @@ _FILE_MODE = _file_mode()
 
 def _remove_stale(out_dir: Path) -> None:
     """Best effort: drop the temp files, folders and backups a killed run left (only ours)."""
-    for stem in TABLES:
+    for stem in [*TABLES, "exports"]:  # "exports": DuckDB's spill folder of the export stage
         for suffix in (".tmp", ".old"):
             for stale in out_dir.glob(f".{stem}.*{suffix}"):
                 try:

@@ -52,7 +52,7 @@ def analysis_db(out_dir: Path, keep_file: bool) -> Iterator[duckdb.DuckDBPyConne
     With ``keep_file`` the database is written to ``indicators.duckdb`` (atomically, when the
     block exits without error); otherwise it lives in memory and is dropped.
     """
-    with tempfile.TemporaryDirectory(prefix="exports-", dir=out_dir) as spill:
+    with tempfile.TemporaryDirectory(prefix=".exports.", suffix=".tmp", dir=out_dir) as spill:
         if keep_file:
             with replacing(out_dir / "indicators.duckdb") as tmp:
                 con = _connect(str(tmp), spill)

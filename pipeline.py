@@ -13,7 +13,7 @@ from pathlib import Path
 from extractors.batch import default_workers, run_batch
 from extractors.exports import FORMATS, parse_formats, write_exports
 from extractors.exports.review import DEFAULT_LIMIT
-from extractors.inputs import DEFAULT_MAX_FILE_MB, collect_files
+from extractors.inputs import DEFAULT_MAX_FILE_MB
 from extractors.partitions import PARTITION_KEYS
 from extractors.tables import OutputError
 
@@ -57,8 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         summary = run_batch(paths, args.manifest, args.out, workers=args.workers, use_cache=not args.no_cache,
                             dask=args.dask, partition_by=partition_by, max_file_mb=args.max_file_mb)
-        sources = {path.name: path for path in collect_files(paths)[0]}  # names are unique among inputs
-        write_exports(args.out, formats, args.labels, sources, args.review_limit)
+        write_exports(args.out, formats, args.labels, summary.sources, args.review_limit)
     except OutputError as e:  # already names the folder and the cause
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache, FileRows, entry_key
@@ -42,6 +42,7 @@ class Summary:
     files_read: int
     files_extracted: int = 0  # read and run through the extraction
     files_cached: int = 0  # read, with results taken from the cache
+    sources: dict[str, Path] = field(default_factory=dict)  # input file by the name the tables use
 
 
 @dataclass
@@ -71,7 +72,7 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
         errors += unused_rows(manifest, metas, files)
     cache = Cache(out_dir / CACHE_FOLDER) if use_cache else None
     version = rules_version()
-    summary = Summary(0, 0, 0, 0.0, 0)
+    summary = Summary(0, 0, 0, 0.0, 0, sources={path.name: path for path in files})
     show = sys.stderr.isatty()
     with TableSet(out_dir) as tables, Runner(workers, dask) as run:
         jobs = (_Job(path, meta_for(metas, path)) for path in files)

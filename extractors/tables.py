@@ -264,7 +264,7 @@ def csv_bytes(values: dict[str, list], columns: dict[str, str]) -> bytes:
 
 
 def _csv_rows(values: dict[str, list], columns: dict[str, str]) -> Iterable[tuple[str, ...]]:
-    return zip(*(list(map(_FORMATTERS[kind], values[name])) for name, kind in columns.items()))
+    return zip(*(list(map(CSV_FORMATTERS[kind], values[name])) for name, kind in columns.items()))
 
 
 def format_float(value: float | None) -> str:
@@ -291,9 +291,14 @@ def _format_int(value: int | None) -> str:
     return "" if value is None else str(int(value))
 
 
-_FORMATTERS: dict[str, Callable[[object], str]] = {
+def _format_bool(value: bool | None) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+# how each column kind is written to a CSV cell (the core tables and the derived ones alike)
+CSV_FORMATTERS: dict[str, Callable[[object], str]] = {
     "string": _format_text, "category": _format_text, "date": _format_date,
-    "float": format_float, "int": _format_int, "int32": _format_int,
+    "float": format_float, "int": _format_int, "int32": _format_int, "bool": _format_bool,
 }
 
 

@@ -7,38 +7,15 @@ cells neutralised against spreadsheet formula injection.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..cells import neutralise
-from ..tables import CSV_LINE_END, format_float
+from ..tables import CSV_FORMATTERS, CSV_LINE_END
 from .files import replacing
 
-
-def _text(value: object) -> str:
-    return "" if value is None else neutralise(str(value))
-
-
-def _date(value: date | None) -> str:
-    return "" if value is None else value.isoformat()
-
-
-def _int(value: int | None) -> str:
-    return "" if value is None else str(int(value))
-
-
-def _bool(value: bool | None) -> str:
-    return "" if value is None else ("true" if value else "false")
-
-
-CSV_FORMATTERS: dict[str, Callable[[object], str]] = {
-    "string": _text, "category": _text, "date": _date, "float": format_float,
-    "int": _int, "int32": _int, "bool": _bool,
-}
 ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(), "category": pa.string(), "date": pa.date32(), "float": pa.float64(),
     "int": pa.int64(), "int32": pa.int32(), "bool": pa.bool_(),

@@ -130,25 +130,24 @@ def _stated_year(g: dict[str, str], ctx: _Context) -> int | None:
     return None
 
 
-def _year_for_months(g: dict[str, str], ctx: _Context, end_month: int) -> int | None:
-    """Year of a part of a year ending in ``end_month``: stated, else hint, else the latest ended."""
+def _stated_or_hinted_year(g: dict[str, str], ctx: _Context) -> int | None:
+    """The year the wording states, else the topic year an earlier sentence set, else None."""
     if "y" in g or "rel" in g:
         return _stated_year(g, ctx)
-    if ctx.year_hint is not None:
-        return ctx.year_hint
-    if ctx.ref is None:
-        return None
+    return ctx.year_hint
+
+
+def _year_for_months(g: dict[str, str], ctx: _Context, end_month: int) -> int | None:
+    """Year of a part of a year ending in ``end_month``: stated, else hint, else the latest ended."""
+    if (known := _stated_or_hinted_year(g, ctx)) is not None or ctx.ref is None:
+        return known
     return ctx.ref.year if _month_end(ctx.ref.year, end_month) <= ctx.ref else ctx.ref.year - 1
 
 
 def _year_for_day(g: dict[str, str], ctx: _Context, month: int, day: int) -> int | None:
     """Year of a bare day: stated, else hint, else the year putting it closest to the reference."""
-    if "y" in g or "rel" in g:
-        return _stated_year(g, ctx)
-    if ctx.year_hint is not None:
-        return ctx.year_hint
-    if ctx.ref is None:
-        return None
+    if (known := _stated_or_hinted_year(g, ctx)) is not None or ctx.ref is None:
+        return known
     ref = ctx.ref
     candidates = [d for y in (ref.year - 1, ref.year, ref.year + 1) if (d := _safe_date(y, month, day))]
     return min(candidates, key=lambda d: abs((d - ref).days)).year if candidates else None

@@ -66,6 +66,7 @@ class _ArticleContext:
     onward_status: str | None = None  # a status cue that holds for the rest of the article
     previous_count: Mention | None = None  # the count indicator of the sentence before
     semicolon_status: str | None = None  # a cue (预计, 力争) in a clause that a ";" continues
+    semicolon_rows: list[Observation] = field(default_factory=list)  # the rows of a clause a ";" continues
     topic_zone: str = ""  # the zone a news article is about (株洲高新区六大项目竣工…)
 
 
@@ -267,7 +268,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         for draft in drafts:
             obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places)
             if obs is not None:
-                rows.append(_with_project_kind(obs, rows))
+                rows.append(_with_project_kind(obs, ctx.semicolon_rows + rows))
         counts = [d.mention for d in drafts if d.amount is not None and d.amount.kind == "count"]
         ctx.previous_count = counts[-1] if counts else None
     else:
@@ -282,7 +283,9 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     head_end = figures[0].start if figures else len(sentence)
     cue_status = next((status for cue, status, scope in _status_cues()
                        if scope == "clause" and cue.search(sentence, 0, head_end)), None)
-    ctx.semicolon_status = (cue_status or ctx.semicolon_status) if sentence.rstrip().endswith((";", "；")) else None
+    continued = sentence.rstrip().endswith((";", "；"))
+    ctx.semicolon_status = (cue_status or ctx.semicolon_status) if continued else None
+    ctx.semicolon_rows = rows if continued else []
     return rows
 
 

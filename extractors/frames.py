@@ -94,6 +94,11 @@ def _money_mention(mentions: list[Mention], amount: Amount) -> Mention | None:
 
 
 @cache
+def _breakdown_lead() -> regex.Pattern:
+    return regex.compile(rule_list("breakdown_lead"))
+
+
+@cache
 def _count_level_before() -> regex.Pattern:
     return regex.compile(rf"(?:{rule_list('count_level_before')})$")
 
@@ -124,8 +129,17 @@ _ACTION_GAP = 2  # an adverb may stand between a count and its action: 17个成�
 _NEXT_LISTED_COUNT = regex.compile(r"、[\d.零〇一二三四五六七八九十百千万两]+[个家项宗户]")
 
 
+def _segment_start(sentence: str, pos: int) -> int:
+    """Start of the 、-item holding ``pos``; examples listed before 等 belong to the item they
+    lead into: 新引进A、B、C等项目36个 is one item."""
+    seg_start = _bounds(sentence, _SEGMENT_BREAK, pos)
+    if sentence[seg_start - 1:seg_start] == "、" and "等" in sentence[seg_start:pos]:
+        return _bounds(sentence, _CLAUSE_BREAK, pos)
+    return seg_start
+
+
 def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Mention | None:
-    seg_start = _bounds(sentence, _SEGMENT_BREAK, amount.start)
+    seg_start = _segment_start(sentence, amount.start)
     before = [m for m in mentions if seg_start <= m.start and m.end <= amount.start and m.kind == "count"]
     # what is counted may be named earlier in the clause: 引荐项目58个、促成落户13个
     clause_start = _bounds(sentence, _CLAUSE_BREAK, amount.start)
@@ -177,11 +191,16 @@ def _list_items(sentence: str, end: int, floor: int) -> list[tuple[str, int]]:
 def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous: Mention | None) -> Draft | None:
     """其中10亿元以上项目12个: a count with no wording of its own breaks down the count before it."""
     earlier = [d for d in drafts if d.amount is not None and d.amount.kind == "count"]
-    mention = earlier[-1].mention if earlier else previous
-    if mention is None:
-        return None
     seg_start = _bounds(sentence, _SEGMENT_BREAK, amount.start)
     phrase = sentence[seg_start:amount.start] or amount.noun
+    if earlier:
+        mention = earlier[-1].mention
+    elif _breakdown_lead().match(sentence, _bounds(sentence, _CLAUSE_BREAK, amount.start)):
+        mention = previous
+    else:
+        return None
+    if mention is None:
+        return None
     if not _count_fits(phrase, mention, amount) or _count_total_verb().search(phrase):
         return None
     return Draft(mention, amount=amount, subject=phrase, rule="count.breakdown")

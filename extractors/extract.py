@@ -66,7 +66,8 @@ class _ArticleContext:
     onward_status: str | None = None  # a status cue that holds for the rest of the article
     previous_count: Mention | None = None  # the count indicator of the sentence before
     semicolon_status: str | None = None  # a cue (预计, 力争) in a clause that a ";" continues
-    semicolon_rows: list[Observation] = field(default_factory=list)  # the rows of a clause a ";" continues
+    continued: bool = False  # the previous sentence ended with ";": this one continues its list
+    semicolon_rows: list[Observation] = field(default_factory=list)  # the rows of that clause
     topic_zone: str = ""  # the zone a news article is about (株洲高新区六大项目竣工…)
 
 
@@ -264,7 +265,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     if figures:
         mentions = find_mentions(sentence)
         places = _places(sentence, ctx.home)
-        drafts = build_drafts(sentence, figures, mentions, ctx.previous_count)
+        drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued)
         for draft in drafts:
             obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places)
             if obs is not None:
@@ -286,6 +287,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     continued = sentence.rstrip().endswith((";", "；"))
     ctx.semicolon_status = (cue_status or ctx.semicolon_status) if continued else None
     ctx.semicolon_rows = rows if continued else []
+    ctx.continued = continued
     return rows
 
 

@@ -188,14 +188,16 @@ def _list_items(sentence: str, end: int, floor: int) -> list[tuple[str, int]]:
     return items
 
 
-def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous: Mention | None) -> Draft | None:
-    """其中10亿元以上项目12个: a count with no wording of its own breaks down the count before it."""
+def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous: Mention | None,
+                   continues: bool) -> Draft | None:
+    """其中10亿元以上项目12个: a count with no wording of its own breaks down the count before it;
+    ``previous`` is the count of the sentence before, which ``continues`` after a ';'."""
     earlier = [d for d in drafts if d.amount is not None and d.amount.kind == "count"]
     seg_start = _bounds(sentence, _SEGMENT_BREAK, amount.start)
     phrase = sentence[seg_start:amount.start] or amount.noun
     if earlier:
         mention = earlier[-1].mention
-    elif _breakdown_lead().match(sentence, _bounds(sentence, _CLAUSE_BREAK, amount.start)):
+    elif continues or _breakdown_lead().search(sentence, 0, amount.start):
         mention = previous
     else:
         return None
@@ -207,8 +209,9 @@ def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous:
 
 
 def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
-                 previous_count: Mention | None = None) -> list[Draft]:
-    """Draft rows for one sentence; ``previous_count`` is the count indicator of the sentence before."""
+                 previous_count: Mention | None = None, continues: bool = False) -> list[Draft]:
+    """Draft rows for one sentence; ``previous_count`` is the count indicator of the sentence before,
+    which ``continues`` after a ';'."""
     drafts: list[Draft] = []
     last_for: dict[Mention, Draft] = {}
     # 进出口30.2亿元(出口7.3亿元、进口22.9亿元),增长6.3%: a parenthesis breaks down the row before it
@@ -274,7 +277,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 continue
             mention = _count_mention(sentence, mentions, fig) if fig.kind == "count" else _money_mention(mentions, fig)
             if mention is None and fig.kind == "count":
-                inherited = _inherit_count(sentence, fig, drafts, previous_count)
+                inherited = _inherit_count(sentence, fig, drafts, previous_count, continues)
                 if inherited is not None:
                     drafts.append(inherited)
                 continue

@@ -214,14 +214,26 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
     norm = normalize(text[article.body_start:stop.start() if stop else article.end], base=article.body_start)
     rows: list[Observation] = []
     seen: set[tuple] = set()
+    levels: set[tuple] = set()
     for start, sentence in _sentences(norm, _heading_ends(text, article, norm)):
         for obs in _sentence_rows(sentence, start, norm, text, ctx):
             key = (obs.indicator, obs.region, obs.subject, obs.period_start, obs.period_end, obs.value, obs.yoy_pct, obs.status)
-            if key in seen:
+            level = (obs.indicator, obs.unit, obs.value)
+            if key in seen or (level in levels and _restated(obs)):
                 continue  # the same figure repeated in one article is one observation
             seen.add(key)
+            if obs.value is not None:
+                levels.add(level)
             rows.append(obs)
     return rows
+
+
+def _restated(obs: Observation) -> bool:
+    """A level already reported in the article, in a sentence that names neither its subject nor
+    its period (六个项目的竣工投产推动年产值达十亿元), is that figure told again."""
+    own_subject = obs.subject is not None and obs.subject in obs.sentence
+    own_period = obs.period_text is not None and obs.period_text in obs.sentence
+    return not own_subject and not own_period
 
 
 # A numbered heading on a line of its own (二、工业和建筑业, （一）综合实力) ends a sentence even

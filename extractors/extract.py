@@ -23,7 +23,7 @@ from .resolve.indicators import Mention, find_mentions
 from .resolve.periods import PeriodMention, find_periods
 from .resolve.regions import gazetteer
 from .resolve.subjects import clean_subject, follows_count, leading_zone
-from .vocab import load_table
+from .vocab import VocabularyError, load_table
 
 
 @dataclass
@@ -45,7 +45,13 @@ _SELF_REFERENCE = regex.compile(r"(?:全|我|本|该)(?:市|县|区|州|镇|乡)
 @cache
 def _status_cues() -> tuple[tuple[regex.Pattern, str, str], ...]:
     rows = load_table("status_cues.csv", ("cue", "status", "scope"))
+    for r in rows:
+        if r["scope"] not in _CUE_SCOPES or r["status"] not in ("estimate", "target"):
+            raise VocabularyError(f"status_cues.csv: bad status/scope {r['status']!r}/{r['scope']!r} for {r['cue']!r}")
     return tuple((regex.compile(r["cue"]), r["status"], r["scope"]) for r in rows)
+
+
+_CUE_SCOPES = ("clause", "clause_weak", "segment", "onward")
 
 
 @cache
@@ -379,6 +385,8 @@ def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleCont
         if scope == "clause_weak" and past:
             continue
         if scope in ("clause", "clause_weak") and any(m.start() < anchor for m in cue.finditer(sentence)):
+            clause_status = clause_status or status
+        if scope == "segment" and cue.search(sentence, _clause_start_before(sentence, anchor), anchor):
             clause_status = clause_status or status
     clause_status = clause_status or ctx.semicolon_status  # 预计…;…;… : the cue covers the whole list
     if clause_status == "estimate" or (clause_status is None and ctx.onward_status == "estimate"):

@@ -361,11 +361,12 @@ def _expand(pattern: str, fragments: dict[str, str]) -> str:
     return _PLACEHOLDER_RE.sub(replace, pattern)
 
 
-_Scanner = tuple[regex.Pattern, list[tuple[str, _Resolver, bool]], tuple[regex.Pattern, regex.Pattern]]
+_Scanner = tuple[regex.Pattern, list[tuple[str, _Resolver, bool]], tuple[regex.Pattern, regex.Pattern], regex.Pattern]
 
 
 def _build_scanner() -> _Scanner:
-    """The combined pattern, each branch's group prefix and resolver, and the base checks."""
+    """The combined pattern, each branch's group prefix and resolver, the base checks and the
+    deadline check."""
     fragments: dict[str, str] = {"N": NUMERAL_BOUNDED, "PLAN": _alternation(list(_PLANS))}
     by_kind: dict[str, list[str]] = {}
     for r in _WORD_ROWS:
@@ -391,10 +392,10 @@ def _build_scanner() -> _Scanner:
     # A period right after 比/较 or right before 同期/相比 is a comparison base: the whole
     # wording is dropped (checked after matching, so that no shorter part of it is kept).
     base = (regex.compile(f"(?<={fragments['BASE_BEFORE']})"), regex.compile(fragments["BASE_AFTER"]))
-    return scanner, rules, base
+    return scanner, rules, base, regex.compile(f"(?<={fragments['DEADLINE_BEFORE']})")
 
 
-_SCANNER, _RULES, (_BASE_BEFORE_RE, _BASE_AFTER_RE) = _build_scanner()
+_SCANNER, _RULES, (_BASE_BEFORE_RE, _BASE_AFTER_RE), _DEADLINE_BEFORE_RE = _build_scanner()
 _ANCHOR_RE = regex.compile(_alternation([r["word"] for r in _WORD_ROWS if r["kind"] == "anchor"]))
 
 
@@ -442,6 +443,8 @@ def find_periods(text: str, ref: date | None, year_hint: int | None = None,
             if resolved is None:
                 pos = m.start() + 1  # not a period here; a shorter wording may start further on
                 continue
-            mentions.append(PeriodMention(m.start(), m.end(), m.group(), *resolved))
+            period, carries = resolved
+            carries = carries and not _DEADLINE_BEFORE_RE.match(text, m.start())
+            mentions.append(PeriodMention(m.start(), m.end(), m.group(), period, carries))
             pos = m.end()
     return mentions

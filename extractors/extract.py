@@ -284,10 +284,16 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         mentions = find_mentions(sentence)
         places = _places(sentence, ctx.home)
         drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued)
+        previous: tuple[Draft, Observation] | None = None
         for draft in drafts:
             obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places)
-            if obs is not None:
-                rows.append(_with_project_kind(obs, ctx.semicolon_rows + rows))
+            if obs is None:
+                continue
+            obs = _with_project_kind(obs, ctx.semicolon_rows + rows)
+            if previous is not None:
+                obs = _with_listed_kind(obs, draft, *previous, sentence)
+            rows.append(obs)
+            previous = (draft, obs)
         counts = [d.mention for d in drafts if d.amount is not None and d.amount.kind == "count"]
         ctx.previous_count = counts[-1] if counts else None
     else:
@@ -309,6 +315,28 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     return rows
 
 
+# 、新开工120个: a list item with only an action word before its count
+_BARE_LIST_ITEM = regex.compile(r"、[^,:;。、()\d]{1,5}")
+
+
+def _with_listed_kind(obs: Observation, draft: Draft, before: Draft, before_obs: Observation,
+                      sentence: str) -> Observation:
+    """新引进亿元以上项目35个、新开工20个: a count listed after another, naming no kind of its own,
+    counts the same kind of projects."""
+    if (obs.subject or not before_obs.subject or draft.amount is None or before.amount is None
+            or draft.amount.kind != "count" or before.amount.kind != "count"
+            or not (obs.indicator.startswith("projects_") and before_obs.indicator.startswith("projects_"))
+            or not _BARE_LIST_ITEM.fullmatch(sentence, before.amount.end, draft.amount.start)):
+        return obs
+    return _with_subject(obs, before_obs.subject)
+
+
+def _with_subject(obs: Observation, subject: str) -> Observation:
+    obs = replace(obs, subject=subject)
+    obs.obs_id = _obs_id(obs)
+    return obs
+
+
 def _with_project_kind(obs: Observation, earlier: list[Observation]) -> Observation:
     """在建重点项目48个,完成投资近20亿元: the investment is that of the kind of projects just counted."""
     if obs.subject or not follows_count(obs.indicator):
@@ -318,11 +346,7 @@ def _with_project_kind(obs: Observation, earlier: list[Observation]) -> Observat
         return obs
     count = counts[-1]
     kind = count.subject or (count.indicator_text if count.indicator == "projects_key" else None)
-    if not kind:
-        return obs
-    obs = replace(obs, subject=kind)
-    obs.obs_id = _obs_id(obs)
-    return obs
+    return _with_subject(obs, kind) if kind else obs
 
 
 _WRITTEN_YEAR = regex.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}")

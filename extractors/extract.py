@@ -526,7 +526,8 @@ def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:
                 return clean_subject(between, tuple(drop))
             if amount.noun:  # 培育5家上市公司: the noun after the count says what is counted
                 return clean_subject(amount.noun, tuple(drop))
-            return clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
+            return (clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
+                    or _list_topic(sentence, mention.start, drop))
         return clean_subject(amount.noun, tuple(drop)) if amount.noun else ""
     subject = clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
     if not subject:
@@ -541,6 +542,18 @@ def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:
 
 # 民营企业为外贸主力军,实现进出口23.3亿元: the clause before names the topic, this one acts on it
 _TOPIC_CLAUSE = regex.compile(r"(?P<topic>[^,:;。()]{2,12}?)(?:为|是|作为|成为)[^,:;。()]{1,12},(?:实现|完成|达到|累计)?$")
+
+
+# 招商平台机构累计引荐项目58个、促成落户13个: the clause's topic, before an adverb of accumulation
+_CLAUSE_TOPIC = regex.compile(r"(?P<topic>[^,:;。、()\d]{2,12}?)(?:累计|共计|先后|已经|已)")
+
+
+def _list_topic(sentence: str, item_start: int, drop: list[str]) -> str:
+    """The topic of the clause a bare list item (、促成落户13个) belongs to."""
+    if sentence[item_start - 1:item_start] != "、":
+        return ""
+    m = _CLAUSE_TOPIC.match(sentence, _clause_start_before(sentence, item_start))
+    return clean_subject(m["topic"], tuple(drop)) if m else ""
 
 
 def _topic_subject(sentence: str, mention_start: int, drop: list[str]) -> str:

@@ -283,7 +283,8 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     if figures:
         mentions = find_mentions(sentence)
         places = _places(sentence, ctx.home)
-        drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued)
+        drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued,
+                              tuple(p.start for p in periods))
         previous: tuple[Draft, Observation] | None = None
         for draft in drafts:
             obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places)
@@ -432,6 +433,9 @@ def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleCont
             return "actual"
     if ctx.onward_status == "target" and status == "actual" and not ctx.is_report:
         return "target"
+    if status == "actual" and period is not None and period.end is not None and ctx.ref is not None \
+            and period.end.year > ctx.ref.year:
+        return "target"  # 用3年时间突破1000亿元: a period ending in a later year has no results yet
     return status
 
 

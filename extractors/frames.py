@@ -209,9 +209,10 @@ def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous:
 
 
 def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
-                 previous_count: Mention | None = None, continues: bool = False) -> list[Draft]:
+                 previous_count: Mention | None = None, continues: bool = False,
+                 period_starts: tuple[int, ...] = ()) -> list[Draft]:
     """Draft rows for one sentence; ``previous_count`` is the count indicator of the sentence before,
-    which ``continues`` after a ';'."""
+    which ``continues`` after a ';'; ``period_starts`` are where the sentence's period wordings begin."""
     drafts: list[Draft] = []
     last_for: dict[Mention, Draft] = {}
     # 进出口30.2亿元(出口7.3亿元、进口22.9亿元),增长6.3%: a parenthesis breaks down the row before it
@@ -284,8 +285,11 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             if mention is None:
                 continue
             prev = last_for.get(mention)
-            if prev is not None and prev.amount is None and drafts and drafts[-1] is prev:
-                prev.amount = fig  # 增长8%,有望突破3000亿元: the level joins its growth
+            if prev is not None and prev.amount is None and drafts and drafts[-1] is prev and \
+                    not any(prev.anchor[1] <= p < fig.start for p in period_starts):
+                # 增长8%,有望突破3000亿元: the level joins its growth, unless a period between them
+                # gives the level a horizon of its own (每年增长8%,用3年时间突破1000亿元)
+                prev.amount = fig
                 continue
             if prev is not None and prev.amount is not None and drafts and drafts[-1] is prev and \
                     prev.growth is None and prev.amount.bound == "at_least" and \

@@ -525,9 +525,9 @@ def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:
     amount = draft.amount
     if isinstance(amount, Amount) and amount.kind == "count":
         if amount.start >= mention.end:
-            between = sentence[mention.end:amount.start]
+            between = clean_subject(sentence[mention.end:amount.start], tuple(drop))
             if between:
-                return clean_subject(between, tuple(drop))
+                return between
             if amount.noun:  # 培育5家上市公司: the noun after the count says what is counted
                 return clean_subject(amount.noun, tuple(drop))
             return (clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
@@ -590,8 +590,9 @@ _CLAUSE_START = regex.compile(r"[,:;]")
 # what a sum was invested in, named right after it
 _PROJECT_AFTER = regex.compile(r"(?:的|用于|完成|新建了?|建立|建设|启动|实施)(?P<subject>[^,:;。、等]{2,20}?)(?=[,:;。、等]|$|基本|正式|顺利|已)")
 
-# a number ends the phrase before it, except inside a size label (100亿元以上企业)
-_PHRASE_BREAK = regex.compile(r"[,:;。、()]|\d(?![\d.]*[万亿]*元?以上)")
+# a number (with its classifier: 4个) ends the phrase before it, except inside a size label
+# (100亿元以上企业)
+_PHRASE_BREAK = regex.compile(r"[,:;。、()]|\d(?![\d.]*[万亿]*元?以上)(?:[个家项](?![目体庭]))?")
 
 
 def _leading_phrase(sentence: str, end: int) -> str:

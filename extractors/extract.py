@@ -575,13 +575,14 @@ def _clause_start_before(sentence: str, pos: int) -> int:
 def _zone_topic(sentence: str, anchor: int, places: list[tuple[int, int, Place]], title_zone: str) -> str:
     """A zone that heads an earlier clause of the sentence (园区新签项目23个,税收实现翻番), else the
     article's title zone; a place named after it (…,全县…) ends its reach."""
-    zone, zone_at = "", -1
+    zone, zone_end = "", -1
     for start in [0] + [m.end() for m in _CLAUSE_START.finditer(sentence, 0, anchor)]:
         if found := leading_zone(sentence[start:anchor]):
-            zone, zone_at = found, start
-    if any(zone_at < p_start < anchor for p_start, _, _ in places):
+            clause_end = _CLAUSE_START.search(sentence, start, anchor)
+            zone, zone_end = found, clause_end.start() if clause_end else anchor
+    if any(zone_end <= p_start < anchor for p_start, _, _ in places):
         return ""
-    return zone or (title_zone if zone_at < 0 else "")
+    return zone or (title_zone if zone_end < 0 else "")
 
 
 _CLAUSE_START = regex.compile(r"[,:;]")

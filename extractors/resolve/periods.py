@@ -234,7 +234,12 @@ def _year_end(g: dict[str, str], ctx: _Context) -> Period | None:
 
 
 def _since(g: dict[str, str], ctx: _Context) -> Period | None:
-    year = _stated_year(g, ctx) if "y" in g or "rel" in g else ctx.topic_year
+    counts_from_now = "y" not in g and ("rel" not in g or _REL[g["rel"]].counts_from == "now")
+    if counts_from_now and ctx.ref is not None:
+        # 今年以来, 今年来: up to now, so "this year" is the year of the reference date
+        year = ctx.ref.year + (_REL[g["rel"]].offset if "rel" in g else 0)
+    else:
+        year = _stated_year(g, ctx) if "y" in g or "rel" in g else ctx.topic_year
     if year is None:
         return Period(None, None, "as_of")
     end = ctx.ref if ctx.ref is not None and ctx.ref.year >= year else None

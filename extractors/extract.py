@@ -22,7 +22,7 @@ from .reading import decode
 from .resolve.indicators import Mention, find_mentions
 from .resolve.periods import PeriodMention, find_periods
 from .resolve.regions import gazetteer
-from .resolve.subjects import clean_subject, follows_count, leading_zone
+from .resolve.subjects import clean_subject, follows_count, leading_zone, names_a_part
 from .vocab import VocabularyError, load_table
 
 
@@ -467,6 +467,8 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         subject = mention.subject or _context_subject(draft, sentence, drop)
         if not subject and parent is not None:
             subject = parent.subject or parent.mention.subject or _context_subject(parent, sentence, drop)
+    if subject and not names_a_part(subject, mention.code):
+        subject = ""
     if not subject:
         subject = _zone_topic(sentence, anchor_start, places, ctx.topic_zone)
     period_mention = _period_for(draft, sentence, anchor_start, periods, ctx, bool(subject))

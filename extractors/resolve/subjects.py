@@ -37,9 +37,12 @@ def _rules() -> dict[str, regex.Pattern]:
         "tail": regex.compile(rf"(?:{alt('tail')})$"),
         "generic": regex.compile(rf"^(?:{alt('generic')})+$"),
         "reject": regex.compile(alt("reject")),
+        "pronoun": regex.compile(alt("pronoun")),
         # a name of up to 10 characters ending in a zone word: 株洲高新区, 园区, 攸州工业园
         "zone": regex.compile(rf"^[\p{{Han}}A-Za-z0-9]{{0,10}}?(?:{alt('zone')})"),
         "follows_count": regex.compile(rf"^(?:{alt('follows_count')})$"),
+        "counted_only": regex.compile(rf"^(?:{alt('counted_only')})+$"),
+        "kind_codes": regex.compile(rf"^(?:{alt('kind_codes')})$"),
     }
 
 
@@ -61,7 +64,8 @@ def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
             if m and m.group(0):
                 text = text[: m.start()] + text[m.end():]
                 changed = True
-    if len(text) < 2 or len(text) > 20 or rules["generic"].match(text) or rules["reject"].search(text):
+    if (len(text) < 2 or len(text) > 20 or rules["generic"].match(text) or rules["reject"].search(text)
+            or rules["pronoun"].match(text)):
         return ""
     return _canonical().get(text, text)
 
@@ -74,9 +78,16 @@ def leading_zone(text: str) -> str:
     while (lead := rules["lead"].match(text)) and lead.group(0):
         text = text[lead.end():]
     m = rules["zone"].match(text)
-    return m.group(0) if m else ""
+    return m.group(0) if m and not rules["pronoun"].match(m.group(0)) else ""
 
 
 def follows_count(indicator: str) -> bool:
     """Whether a figure of ``indicator`` right after a count of projects is about those projects."""
     return bool(_rules()["follows_count"].match(indicator))
+
+
+def names_a_part(subject: str, indicator: str) -> bool:
+    """False for a word that only says what is counted (近400家企业入驻: 企业), except where the
+    indicator's subject is the kind of thing counted (新增企业6215户)."""
+    rules = _rules()
+    return not rules["counted_only"].match(subject) or bool(rules["kind_codes"].match(indicator))

@@ -30,6 +30,7 @@ _SEGMENT_BREAK = regex.compile(rf"[,:;。、(){LIST_MARKS}]")
 # "and" between Chinese words: scraped pages that ran a translation tool over part of a sentence
 _LIST_JOIN = regex.compile(r"、|和|及|与|以及|(?<=\p{Han})and(?=\p{Han})")
 _LIST_END = regex.compile(r"等|为|是|分别|均")
+_EACH = regex.compile(r"均|都")
 # An amount that only labels a kind of thing (亿元以上项目, 5000万元以上产业项目) is not a figure.
 _LABEL_AFTER = regex.compile(r"(?:以上|以下)的?[^\d,:;。、]{0,6}?(?:项目|企业)|(?:项目|企业)")
 _MILESTONE_AFTER = regex.compile(r"大关|关口|台阶")
@@ -83,7 +84,8 @@ def _count_fits(phrase: str, mention: Mention, amount: Amount) -> bool:
     if noun is None:
         return False
     classifier = amount.text[-1]
-    return classifier in classifiers.split("|") and bool(noun.search(phrase))
+    return (classifier in classifiers.split("|") and bool(noun.search(phrase))
+            and not _count_not_started().search(phrase))
 
 
 def _money_mention(mentions: list[Mention], amount: Amount) -> Mention | None:
@@ -91,6 +93,11 @@ def _money_mention(mentions: list[Mention], amount: Amount) -> Mention | None:
         if m.end <= amount.start and _kind_fits(m, amount):
             return m
     return None
+
+
+@cache
+def _count_not_started() -> regex.Pattern:
+    return regex.compile(rule_list("count_not_started"))
 
 
 @cache
@@ -264,6 +271,11 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             return
         if mention.verb_only:
             return  # an action word (引进, 签约) names counts, never a growth rate on its own
+        if _EACH.search(sentence, mention.end, g.start):
+            items = _list_items(sentence, mention.start, 0)
+            if len(items) > 1:  # 陶瓷、花炮出口额均提升20%: the same growth for every item
+                drafts.extend(Draft(mention, growth=g, subject=item, rule="list.each") for item, _ in items)
+                return
         d = Draft(mention, growth=g, rule="growth")
         drafts.append(d)
         last_for[mention] = d

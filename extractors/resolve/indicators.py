@@ -42,6 +42,10 @@ def _terms() -> tuple[_Term, ...]:
     return tuple(terms)
 
 
+_LIST_JOINERS = ("、", "和", "与", "及")
+_LISTED_WORD = 4  # 农村居民, 民营经济: a short subject word after 、 ends a list; a long one is a name
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Non-overlapping indicator mentions, left to right; where terms overlap the longest wins."""
     candidates = []
@@ -49,8 +53,13 @@ def find_mentions(text: str) -> list[Mention]:
         for m in term.pattern.finditer(text, overlapped=True):
             if m.end() == m.start():
                 continue
-            subject = term.subject or (m.groupdict().get("subject") or "")
-            candidates.append(Mention(m.start(), m.end(), m.group(0), term.code, term.kind, subject, term.verb_only))
+            start, subject = m.start(), term.subject or (m.groupdict().get("subject") or "")
+            named = m.groupdict().get("subject")
+            if (named and m.start("subject") == start and len(named) <= _LISTED_WORD and m.end() > m.end("subject")
+                    and text[start - 1:start] in _LIST_JOINERS):
+                # 城镇、农村居民人均可支配收入: the subject word closes a list; the list gives the subjects
+                start, subject = m.end("subject"), term.subject
+            candidates.append(Mention(start, m.end(), text[start:m.end()], term.code, term.kind, subject, term.verb_only))
     candidates.sort(key=lambda c: (c.start, -(c.end - c.start)))
     chosen: list[Mention] = []
     for c in candidates:

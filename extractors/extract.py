@@ -14,7 +14,7 @@ from functools import cache
 import regex
 
 from .articles import split_articles
-from .figures import Amount, find_figures
+from .figures import Amount, break_before, find_figures
 from .frames import Draft, build_drafts
 from .model import Article, InputError, Observation, Period, Place, SourceMeta
 from .normalize import NormalizedText, normalize
@@ -150,12 +150,13 @@ def _home_place(article: Article, meta: SourceMeta) -> Place | None:
 _LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "township": 4}
 
 
-def _topic_place(text: str, article: Article, home: Place | None) -> Place | None:
-    """The area an article is about: the most specific place its title (else its first sentence)
-    names inside the home area, e.g. 衡东县 in a 衡阳日报 article headed 衡东县一季度招商引资成绩单出炉."""
+def _topic_place(body: str, article: Article, home: Place | None) -> Place | None:
+    """The area an article is about: the most specific place its title (else the first sentence of
+    its normalised ``body``) names inside the home area, e.g. 衡东县 in a 衡阳日报 article headed
+    衡东县一季度招商引资成绩单出炉."""
     if home is None or home.level in ("county", "township"):
         return home
-    first = _SENTENCE.search(normalize(text[article.body_start:article.end]).text)
+    first = _SENTENCE.search(body)
     for snippet in (article.title or "", first.group(0) if first else ""):
         inside = [p for _, _, p in _places(snippet, home)
                   if p.level in ("county", "township") and (p.city == home.city or home.level == "province")]
@@ -210,14 +211,14 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
         home=_home_place(article, meta),
         is_report=article.kind == "work_report",
     )
-    ctx.home = _topic_place(text, article, ctx.home)
+    stop = _section_stop().search(text, article.body_start, article.end)
+    norm = normalize(text[article.body_start:stop.start() if stop else article.end], base=article.body_start)
+    ctx.home = _topic_place(norm.text, article, ctx.home)
     ctx.topic_zone = _title_zone(article)
     if ctx.is_report and ctx.ref is not None:
         # a report reviews the year before it is delivered until it says otherwise
         prior = ctx.ref.year - 1
         ctx.carry = PeriodMention(0, 0, "", Period(date(prior, 1, 1), date(prior, 12, 31), "year", ""))
-    stop = _section_stop().search(text, article.body_start, article.end)
-    norm = normalize(text[article.body_start:stop.start() if stop else article.end], base=article.body_start)
     rows: list[Observation] = []
     seen: set[tuple] = set()
     levels: set[tuple] = set()
@@ -283,11 +284,12 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     if figures:
         mentions = find_mentions(sentence)
         places = _places(sentence, ctx.home)
+        zones = _ClauseZones(sentence, places)
         drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued,
                               tuple(p.start for p in periods))
         previous: tuple[Draft, Observation] | None = None
         for draft in drafts:
-            obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places)
+            obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places, zones)
             if obs is None:
                 continue
             obs = _with_project_kind(obs, draft, ctx.semicolon_rows + rows)
@@ -441,7 +443,7 @@ def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleCont
 
 def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText, original: str,
                  ctx: _ArticleContext, periods: list[PeriodMention],
-                 places: list[tuple[int, int, Place]]) -> Observation | None:
+                 places: list[tuple[int, int, Place]], zones: _ClauseZones) -> Observation | None:
     anchor_start, anchor_end = draft.anchor
     mention = draft.mention
     region = ctx.home
@@ -470,7 +472,7 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     if subject and not names_a_part(subject, mention.code):
         subject = ""
     if not subject:
-        subject = _zone_topic(sentence, anchor_start, places, ctx.topic_zone)
+        subject = zones.topic(anchor_start, ctx.topic_zone)
     period_mention = _period_for(draft, sentence, anchor_start, periods, ctx, bool(subject))
     period = period_mention.period if period_mention else None
     status = _status(sentence, anchor_start, period, ctx)
@@ -548,6 +550,7 @@ def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:
 
 # 民营企业为外贸主力军,实现进出口23.3亿元: the clause before names the topic, this one acts on it
 _TOPIC_CLAUSE = regex.compile(r"(?P<topic>[^,:;。()]{2,12}?)(?:为|是|作为|成为)[^,:;。()]{1,12},(?:实现|完成|达到|累计)?$")
+_TOPIC_CLAUSE_REACH = 12 + 2 + 12 + 1 + 2  # the longest text _TOPIC_CLAUSE can match
 
 
 # 招商平台机构累计引荐项目58个、促成落户13个: the clause's topic, before an adverb of accumulation
@@ -563,28 +566,45 @@ def _list_topic(sentence: str, item_start: int, drop: list[str]) -> str:
 
 
 def _topic_subject(sentence: str, mention_start: int, drop: list[str]) -> str:
-    m = _TOPIC_CLAUSE.search(sentence, 0, mention_start)
+    m = _TOPIC_CLAUSE.search(sentence, max(0, mention_start - _TOPIC_CLAUSE_REACH), mention_start)
     if m is None or m.start() != _clause_start_before(sentence, m.start()):
         return ""
     return clean_subject(m["topic"], tuple(drop))
 
 
 def _clause_start_before(sentence: str, pos: int) -> int:
-    breaks = [b.end() for b in regex.finditer(r"[,:;。()]", sentence[:pos])]
-    return breaks[-1] if breaks else 0
+    return break_before(sentence, _CLAUSE_END, pos)
 
 
-def _zone_topic(sentence: str, anchor: int, places: list[tuple[int, int, Place]], title_zone: str) -> str:
-    """A zone that heads an earlier clause of the sentence (园区新签项目23个,税收实现翻番), else the
-    article's title zone; a place named after it (…,全县…) ends its reach."""
-    zone, zone_end = "", -1
-    for start in [0] + [m.end() for m in _CLAUSE_START.finditer(sentence, 0, anchor)]:
-        if found := leading_zone(sentence[start:anchor]):
-            clause_end = _CLAUSE_START.search(sentence, start, anchor)
-            zone, zone_end = found, clause_end.start() if clause_end else anchor
-    if any(zone_end <= p_start < anchor for p_start, _, _ in places):
-        return ""
-    return zone or (title_zone if zone_end < 0 else "")
+_CLAUSE_END = regex.compile(r"[,:;。()]")
+
+
+class _ClauseZones:
+    """The zone or park heading each clause of one sentence, found once per sentence (a zone
+    name never runs over a clause break), with the places named in it."""
+
+    def __init__(self, sentence: str, places: list[tuple[int, int, Place]]) -> None:
+        self.sentence = sentence
+        self.starts = [0] + [m.end() for m in _CLAUSE_START.finditer(sentence)]
+        self.ends = [m.start() for m in _CLAUSE_START.finditer(sentence)] + [len(sentence)]
+        self.zones = [leading_zone(sentence[s:e]) for s, e in zip(self.starts, self.ends)]
+        # for each clause, the latest clause up to it that has a zone (-1: none)
+        self.last_zone: list[int] = []
+        for i, zone in enumerate(self.zones):
+            self.last_zone.append(i if zone else (self.last_zone[-1] if i else -1))
+        self.place_starts = sorted(p_start for p_start, _, _ in places)
+
+    def topic(self, anchor: int, title_zone: str) -> str:
+        """A zone that heads an earlier clause of the sentence (园区新签项目23个,税收实现翻番), else
+        the article's title zone; a place named after it (…,全县…) ends its reach."""
+        i = bisect.bisect_right(self.starts, anchor) - 1
+        zone, zone_end = leading_zone(self.sentence[self.starts[i]:anchor]), anchor
+        if not zone and i > 0 and (j := self.last_zone[i - 1]) >= 0:
+            zone, zone_end = self.zones[j], self.ends[j]
+        if not zone:
+            zone, zone_end = title_zone, 0  # the title's zone reaches up to the first place named
+        k = bisect.bisect_left(self.place_starts, zone_end)
+        return "" if k < len(self.place_starts) and self.place_starts[k] < anchor else zone
 
 
 _CLAUSE_START = regex.compile(r"[,:;]")
@@ -599,8 +619,13 @@ _PHRASE_BREAK = regex.compile(r"[,:;。、()]|\d(?![\d.]*[万亿]*元?以上)(?:
 
 
 def _leading_phrase(sentence: str, end: int) -> str:
-    breaks = [m.end() for m in _PHRASE_BREAK.finditer(sentence, 0, end)]
-    return sentence[breaks[-1] if breaks else 0:end]
+    # only the stretch after the last punctuation can hold a break: look no further back
+    start = break_before(sentence, _PHRASE_PUNCT, end)
+    breaks = [m.end() for m in _PHRASE_BREAK.finditer(sentence, start, end)]
+    return sentence[breaks[-1] if breaks else start:end]
+
+
+_PHRASE_PUNCT = regex.compile(r"[,:;。、()]")
 
 
 def _doc_id(article: Article) -> str:

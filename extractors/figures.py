@@ -145,9 +145,21 @@ _CLAUSE_BREAK = regex.compile(rf"[,:;。{LIST_MARKS}]")
 _COUNTED_NOUN = regex.compile(r"[^,:;。、]{0,12}?(?:项目|企业|市场主体|公司|机构|平台)")
 
 
+def break_before(text: str, pattern: regex.Pattern, pos: int) -> int:
+    """Where the text after the last match of ``pattern`` (one character class) before ``pos``
+    starts, else 0. Searched backwards, so that a long unpunctuated text is not rescanned from
+    its start for every figure."""
+    m = _backwards(pattern).search(text, 0, pos)
+    return m.end() if m else 0
+
+
+@cache
+def _backwards(pattern: regex.Pattern) -> regex.Pattern:
+    return regex.compile(pattern.pattern, pattern.flags | regex.REVERSE)
+
+
 def _clause_start(sentence: str, pos: int) -> int:
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, pos)]
-    return breaks[-1] if breaks else 0
+    return break_before(sentence, _CLAUSE_BREAK, pos)
 
 
 def _bound(pre: str | None, post: str | None, approx_suffix: bool, p: _Patterns) -> str:

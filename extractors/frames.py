@@ -20,7 +20,7 @@ from functools import cache
 
 import regex
 
-from .figures import LIST_MARKS, Amount, Figure, Growth, Rank, Share, rule_list
+from .figures import LIST_MARKS, Amount, Figure, Growth, Rank, Share, break_before, rule_list
 from .resolve.indicators import Mention
 from .vocab import load_table
 
@@ -65,11 +65,6 @@ def _count_nouns() -> dict[str, tuple[regex.Pattern, str]]:
 @cache
 def _count_total_verb() -> regex.Pattern:
     return regex.compile(rule_list("count_total_verb"))
-
-
-def _bounds(text: str, pattern: regex.Pattern, end: int) -> int:
-    found = [m.end() for m in pattern.finditer(text, 0, end)]
-    return found[-1] if found else 0
 
 
 def _kind_fits(mention: Mention, amount: Amount) -> bool:
@@ -139,9 +134,9 @@ _NEXT_LISTED_COUNT = regex.compile(r"、[\d.零〇一二三四五六七八九十
 def _segment_start(sentence: str, pos: int) -> int:
     """Start of the 、-item holding ``pos``; examples listed before 等 belong to the item they
     lead into: 新引进A、B、C等项目36个 is one item."""
-    seg_start = _bounds(sentence, _SEGMENT_BREAK, pos)
+    seg_start = break_before(sentence, _SEGMENT_BREAK, pos)
     if sentence[seg_start - 1:seg_start] == "、" and "等" in sentence[seg_start:pos]:
-        return _bounds(sentence, _CLAUSE_BREAK, pos)
+        return break_before(sentence, _CLAUSE_BREAK, pos)
     return seg_start
 
 
@@ -149,7 +144,7 @@ def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Me
     seg_start = _segment_start(sentence, amount.start)
     before = [m for m in mentions if seg_start <= m.start and m.end <= amount.start and m.kind == "count"]
     # what is counted may be named earlier in the clause: 引荐项目58个、促成落户13个
-    clause_start = _bounds(sentence, _CLAUSE_BREAK, amount.start)
+    clause_start = break_before(sentence, _CLAUSE_BREAK, amount.start)
     phrase = sentence[clause_start:amount.start] + amount.noun
     for m in before:
         if _count_fits(phrase, m, amount):
@@ -168,14 +163,14 @@ def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Me
 
 def _list_items(sentence: str, end: int, floor: int) -> list[tuple[str, int]]:
     """The X、Y和Z items ending at ``end`` (not before ``floor``), with their start offsets."""
-    start = max(floor, _bounds(sentence, _CLAUSE_BREAK, end))
+    start = max(floor, break_before(sentence, _CLAUSE_BREAK, end))
     segment = sentence[start:end]
     if "、" not in segment:
         # the list may sit in the clause before: 欧盟、美国和东盟为前三大贸易伙伴,分别…
         prev_end = start - 1
         if prev_end <= floor:
             return []
-        start = max(floor, _bounds(sentence, _CLAUSE_BREAK, prev_end))
+        start = max(floor, break_before(sentence, _CLAUSE_BREAK, prev_end))
         segment = sentence[start:prev_end]
         if "、" not in segment:
             return []
@@ -200,7 +195,7 @@ def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous:
     """其中10亿元以上项目12个: a count with no wording of its own breaks down the count before it;
     ``previous`` is the count of the sentence before, which ``continues`` after a ';'."""
     earlier = [d for d in drafts if d.amount is not None and d.amount.kind == "count"]
-    seg_start = _bounds(sentence, _SEGMENT_BREAK, amount.start)
+    seg_start = break_before(sentence, _SEGMENT_BREAK, amount.start)
     phrase = sentence[seg_start:amount.start] or amount.noun
     if earlier:
         mention = earlier[-1].mention

@@ -9,7 +9,7 @@ import bisect
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -413,13 +413,20 @@ def _period_for(draft: Draft, sentence: str, anchor: int, periods: list[PeriodMe
     return ctx.carry if ctx.carry is not None else (periods[0] if periods else None)
 
 
+@lru_cache(maxsize=256)
+def _first_start(cue: regex.Pattern, sentence: str) -> float:
+    """Where ``cue`` first occurs in ``sentence`` (inf: nowhere); asked once per figure."""
+    m = cue.search(sentence)
+    return m.start() if m else float("inf")
+
+
 def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleContext) -> str:
     clause_status = None
     past = period is not None and period.end is not None and ctx.ref is not None and period.end < ctx.ref
     for cue, status, scope in _status_cues():
         if scope == "clause_weak" and past:
             continue
-        if scope in ("clause", "clause_weak") and any(m.start() < anchor for m in cue.finditer(sentence)):
+        if scope in ("clause", "clause_weak") and _first_start(cue, sentence) < anchor:
             clause_status = clause_status or status
         if scope == "segment" and cue.search(sentence, _clause_start_before(sentence, anchor), anchor):
             clause_status = clause_status or status

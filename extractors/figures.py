@@ -6,6 +6,8 @@ a figure measures is the job of ``frames.py``.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
 from functools import cache
 
@@ -270,12 +272,20 @@ def _ranks(sentence: str, p: _Patterns) -> list[Rank]:
     return found
 
 
+def _overlaps(amount: Amount, starts: list[int], reach: list[int]) -> bool:
+    """Whether a span starting before the amount's end runs past its start."""
+    n = bisect.bisect_left(starts, amount.end)
+    return n > 0 and reach[n - 1] > amount.start
+
+
 def find_figures(sentence: str) -> list[Figure]:
     """Every figure in ``sentence``, in order; growth and share spans never overlap an amount."""
     p = patterns()
     growths = _growths(sentence, p)
     shares = _shares(sentence, p)
-    taken = [(f.start, f.end) for f in (*growths, *shares)]
-    amounts = [a for a in _amounts(sentence, p) if not any(s < a.end and a.start < e for s, e in taken)]
+    taken = sorted((f.start, f.end) for f in (*growths, *shares))
+    starts = [s for s, _ in taken]
+    reach = list(itertools.accumulate((e for _, e in taken), max))  # furthest end so far
+    amounts = [a for a in _amounts(sentence, p) if not _overlaps(a, starts, reach)]
     figures: list[Figure] = [*amounts, *growths, *shares, *_ranks(sentence, p)]
     return sorted(figures, key=lambda f: (f.start, f.end))

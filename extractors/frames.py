@@ -15,6 +15,7 @@ The rules, in the order Chinese reporting uses them:
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -83,10 +84,31 @@ def _count_fits(phrase: str, mention: Mention, amount: Amount) -> bool:
             and not _count_not_started().search(phrase))
 
 
-def _money_mention(mentions: list[Mention], amount: Amount) -> Mention | None:
-    for m in reversed(mentions):
-        if m.end <= amount.start and _kind_fits(m, amount):
-            return m
+class _Mentions:
+    """A sentence's mentions (left to right, never overlapping, so their starts and ends are both
+    sorted), looked up by position without scanning them all for every figure."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.items = mentions
+        self.starts = [m.start for m in mentions]
+        self.ends = [m.end for m in mentions]
+
+    def within(self, lo: int, hi: int) -> list[Mention]:
+        """Those lying inside [lo, hi)."""
+        return self.items[bisect.bisect_left(self.starts, lo):bisect.bisect_right(self.ends, hi)]
+
+    def starting_in(self, lo: int, hi: int) -> list[Mention]:
+        return self.items[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
+
+    def ending_by(self, pos: int) -> int:
+        """How many end at or before ``pos``."""
+        return bisect.bisect_right(self.ends, pos)
+
+
+def _money_mention(mentions: _Mentions, amount: Amount) -> Mention | None:
+    for i in range(mentions.ending_by(amount.start) - 1, -1, -1):
+        if _kind_fits(mentions.items[i], amount):
+            return mentions.items[i]
     return None
 
 
@@ -102,29 +124,30 @@ def _breakdown_lead() -> regex.Pattern:
 
 @cache
 def _count_level_before() -> regex.Pattern:
-    return regex.compile(rf"(?:{rule_list('count_level_before')})$")
+    return regex.compile(rf"(?<=(?:{rule_list('count_level_before')}))")
 
 
 @cache
 def _noun_before_count() -> regex.Pattern:
     nouns = "|".join(n.pattern for n, _ in _count_nouns().values())
-    return regex.compile(rf"(?:{nouns})(?:近|约|超过?|逾|达到?|共|计)?$")
+    return regex.compile(rf"(?<=(?:{nouns})(?:近|约|超过?|逾|达到?|共|计)?)")
 
 
-def _counts_something_else(sentence: str, amount: Amount, mentions: list[Mention]) -> bool:
+def _counts_something_else(sentence: str, amount: Amount, mentions: _Mentions) -> bool:
     """10个村, 50个工作日: a word after the count that is neither what the indicators count nor
     an action (17个成功签约) nor the end of the phrase names something else being counted; and
     从1家增长至22家 counts levels, not new ones."""
-    if _count_level_before().search(sentence, 0, amount.start):
+    # both checked as lookbehinds at the number: what ends right before it
+    if _count_level_before().match(sentence, amount.start):
         return True
-    if amount.noun or _noun_before_count().search(sentence, 0, amount.start):
+    if amount.noun or _noun_before_count().match(sentence, amount.start):
         return False  # 项目17个成功落地: what is counted is named right before the number
     after = amount.tail if amount.tail >= 0 else amount.end
     while m := _NEXT_LISTED_COUNT.match(sentence, after):
         after = m.end()  # 50个、70个工作日: the items of a list count the same thing
     if after >= len(sentence) or not regex.match(r"\p{Han}", sentence[after]):
         return False
-    return not any(0 <= m.start - after <= _ACTION_GAP for m in mentions)
+    return not mentions.starting_in(after, after + _ACTION_GAP + 1)
 
 
 _ACTION_GAP = 2  # an adverb may stand between a count and its action: 17个成功签约
@@ -140,9 +163,9 @@ def _segment_start(sentence: str, pos: int) -> int:
     return seg_start
 
 
-def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Mention | None:
+def _count_mention(sentence: str, mentions: _Mentions, amount: Amount) -> Mention | None:
     seg_start = _segment_start(sentence, amount.start)
-    before = [m for m in mentions if seg_start <= m.start and m.end <= amount.start and m.kind == "count"]
+    before = [m for m in mentions.within(seg_start, amount.start) if m.kind == "count"]
     # what is counted may be named earlier in the clause: 引荐项目58个、促成落户13个
     clause_start = break_before(sentence, _CLAUSE_BREAK, amount.start)
     phrase = sentence[clause_start:amount.start] + amount.noun
@@ -152,10 +175,10 @@ def _count_mention(sentence: str, mentions: list[Mention], amount: Amount) -> Me
     # the action word must sit in the count's own list item: 引荐项目58个、促成落户13个
     clause_end_m = _SEGMENT_BREAK.search(sentence, amount.end)
     clause_end = clause_end_m.start() if clause_end_m else len(sentence)
-    for m in mentions:
+    for m in mentions.starting_in(amount.end, clause_end):
         # after the number only an action word names the count (17个项目成功签约); a noun
         # there (17个重大项目) only labels what is counted
-        if (amount.end <= m.start < clause_end and m.verb_only
+        if (m.verb_only
                 and _count_fits(sentence[clause_start:amount.start] + sentence[amount.end:m.end], m, amount)):
             return m
     return None
@@ -228,9 +251,11 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         return None
     pending_growth: list[Growth] = []
 
+    index = _Mentions(mentions)
+
     def last_mention_before(pos: int) -> Mention | None:
-        before = [m for m in mentions if m.end <= pos]
-        return before[-1] if before else None
+        n = index.ending_by(pos)
+        return mentions[n - 1] if n else None
 
     def flush_growth_list() -> None:
         if not pending_growth:
@@ -281,9 +306,9 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         if isinstance(fig, Amount):
             if fig.kind != "count" and _LABEL_AFTER.match(sentence, fig.end):
                 continue
-            if fig.kind == "count" and _counts_something_else(sentence, fig, mentions):
+            if fig.kind == "count" and _counts_something_else(sentence, fig, index):
                 continue
-            mention = _count_mention(sentence, mentions, fig) if fig.kind == "count" else _money_mention(mentions, fig)
+            mention = _count_mention(sentence, index, fig) if fig.kind == "count" else _money_mention(index, fig)
             if mention is None and fig.kind == "count":
                 inherited = _inherit_count(sentence, fig, drafts, previous_count, continues)
                 if inherited is not None:

@@ -349,7 +349,8 @@ def _with_project_kind(obs: Observation, draft: Draft, earlier: list[Observation
     if counts:
         count = counts[-1]
         kind = count.subject or (count.indicator_text if count.indicator == "projects_key" else None)
-    elif m := _COUNTED_KIND_BEFORE.search(obs.sentence, 0, draft.mention.start):
+    elif m := _COUNTED_KIND_BEFORE.search(obs.sentence, _previous_segment(obs.sentence, draft.mention.start),
+                                          draft.mention.start):
         kind = clean_subject(m["kind"])
     else:
         kind = None
@@ -358,6 +359,13 @@ def _with_project_kind(obs: Observation, draft: Draft, earlier: list[Observation
 
 # 争取预算内投资项目24个,到位资金…: a count of a kind of projects in the clause right before
 _COUNTED_KIND_BEFORE = regex.compile(r"(?P<kind>[^,:;。、()]{2,24}?项目)[\d零〇一二三四五六七八九十百两]+个,(?:累计|共|实际)?$")
+
+
+def _previous_segment(sentence: str, pos: int) -> int:
+    """Start of the 、/clause segment before the one holding ``pos``: all a match that runs over
+    one break up to ``pos`` can span."""
+    own = break_before(sentence, _PHRASE_PUNCT, pos)
+    return break_before(sentence, _PHRASE_PUNCT, own - 1) if own else 0
 
 
 _WRITTEN_YEAR = regex.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}")
@@ -557,7 +565,6 @@ def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:
 
 # 民营企业为外贸主力军,实现进出口23.3亿元: the clause before names the topic, this one acts on it
 _TOPIC_CLAUSE = regex.compile(r"(?P<topic>[^,:;。()]{2,12}?)(?:为|是|作为|成为)[^,:;。()]{1,12},(?:实现|完成|达到|累计)?$")
-_TOPIC_CLAUSE_REACH = 12 + 2 + 12 + 1 + 2  # the longest text _TOPIC_CLAUSE can match
 
 
 # 招商平台机构累计引荐项目58个、促成落户13个: the clause's topic, before an adverb of accumulation
@@ -573,10 +580,12 @@ def _list_topic(sentence: str, item_start: int, drop: list[str]) -> str:
 
 
 def _topic_subject(sentence: str, mention_start: int, drop: list[str]) -> str:
-    m = _TOPIC_CLAUSE.search(sentence, max(0, mention_start - _TOPIC_CLAUSE_REACH), mention_start)
-    if m is None or m.start() != _clause_start_before(sentence, m.start()):
+    clause = _clause_start_before(sentence, mention_start)
+    if clause == 0:
         return ""
-    return clean_subject(m["topic"], tuple(drop))
+    # the topic clause is the whole clause before the mention's own
+    m = _TOPIC_CLAUSE.match(sentence, _clause_start_before(sentence, clause - 1), mention_start)
+    return clean_subject(m["topic"], tuple(drop)) if m else ""
 
 
 def _clause_start_before(sentence: str, pos: int) -> int:
@@ -622,7 +631,8 @@ _PROJECT_AFTER = regex.compile(r"(?:的|用于|完成|新建了?|建立|建设|�
 
 # a number (with its classifier: 4个) ends the phrase before it, except inside a size label
 # (100亿元以上企业)
-_PHRASE_BREAK = regex.compile(r"[,:;。、()]|\d(?![\d.]*[万亿]*元?以上)(?:[个家项](?![目体庭]))?")
+_PHRASE_PUNCT = regex.compile(r"[,:;。、()]")
+_PHRASE_BREAK = regex.compile(rf"{_PHRASE_PUNCT.pattern}|\d(?![\d.]*[万亿]*元?以上)(?:[个家项](?![目体庭]))?")
 
 
 def _leading_phrase(sentence: str, end: int) -> str:
@@ -630,9 +640,6 @@ def _leading_phrase(sentence: str, end: int) -> str:
     start = break_before(sentence, _PHRASE_PUNCT, end)
     breaks = [m.end() for m in _PHRASE_BREAK.finditer(sentence, start, end)]
     return sentence[breaks[-1] if breaks else start:end]
-
-
-_PHRASE_PUNCT = regex.compile(r"[,:;。、()]")
 
 
 def _doc_id(article: Article) -> str:

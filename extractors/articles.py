@@ -55,7 +55,7 @@ def _alternation(kind: str, template: str = "(?:{})") -> regex.Pattern:
 
 
 _LEADS = _patterns("lead")
-_WHOLE_LINE_KINDS = ("photo_credit", "byline", "byline_extra", "heading", "furniture")  # tried in this order
+_WHOLE_LINE_KINDS = ("photo_credit", "byline", "byline_extra", "heading", "furniture", "chrome")  # tried in this order
 _WHOLE_LINE = {kind: _patterns(kind) for kind in _WHOLE_LINE_KINDS}
 _NOT_HEADLINE = _alternation("not_headline")
 _DECORATION = _alternation("decoration")
@@ -106,12 +106,13 @@ class _Start:
     titles: tuple[int, ...] = ()
 
 
-def split_articles(text: str, source_file: str) -> list[Article]:
-    """The articles of one file, in order; an empty or blank text has none."""
+def split_articles(text: str, source_file: str, title: str | None = None) -> list[Article]:
+    """The articles of one file, in order; an empty or blank text has none. ``title`` is the
+    headline the user knows (the manifest's): it wins over the text's for a single article."""
     lines = _lines(text)
     if not lines:
         return []
-    drafts = _listing(lines) or _paper(lines) or [_single(lines)]
+    drafts = _listing(lines) or _paper(lines) or [_single(lines, title)]
     return [
         Article(source_file, i, d.start, d.end, d.body_start, d.title, d.publisher, d.dateline, d.area_hint, d.kind)
         for i, d in enumerate(drafts)
@@ -311,10 +312,38 @@ def _leftovers(lines: list[_Line], start: int, stop: int, drafts: list[_Draft]) 
 
 # --- single article ------------------------------------------------------------------------
 
-def _single(lines: list[_Line]) -> _Draft:
+def _single(lines: list[_Line], known_title: str | None) -> _Draft:
+    """One article. Its title is the known one, else a line of the head (the lines before the
+    first sentence) that names a report, else the first line when it reads as a headline, else
+    the longest headline line of the head: saved web pages open with chrome (下载, 打印, 当前位置)."""
     first = lines[0]
-    titled = (len(lines) > 1 and first.kind in ("text", "heading") and len(first.clean) <= _MAX_SINGLE_TITLE_CHARS
-              and not _SENTENCE_END.search(first.clean))
-    title = _title(lines, (0,)) if titled else None
-    body_start = lines[1].start if titled else first.start
+    head = list(_head(lines))
+    at = None
+    if known_title:
+        wanted = _SPACES.sub("", map_chars(known_title))
+        matching = [i for i in head if _SPACES.sub("", lines[i].show) == wanted]
+        at = matching[-1] if matching else None
+        title = known_title.strip()
+    else:
+        candidates = [i for i in head if lines[i].kind in ("text", "heading") and len(lines[i].clean) > 1]
+        report = [i for i in candidates if _REPORT.search(lines[i].show)]
+        if report:
+            at = report[0]
+        elif candidates and candidates[0] == 0 and len(lines) > 1:
+            at = 0
+        elif candidates:
+            at = max(candidates, key=lambda i: (len(lines[i].clean), -i))
+        title = _title(lines, (at,)) if at is not None else None
+    body_start = lines[at + 1].start if at is not None and at + 1 < len(lines) else first.start
     return _Draft(first.start, body_start, lines[-1].end, title, kind=_kind(title))
+
+
+_MAX_HEAD_LINES = 30
+
+
+def _head(lines: list[_Line]):
+    """Indices of the lines before the first sentence: short and without sentence-final punctuation."""
+    for i, line in enumerate(lines[:_MAX_HEAD_LINES]):
+        if len(line.clean) > _MAX_SINGLE_TITLE_CHARS or _SENTENCE_END.search(line.clean):
+            return
+        yield i

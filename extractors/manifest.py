@@ -136,7 +136,8 @@ def _meta(file: str, row: dict[str, str]) -> tuple[SourceMeta, str | None]:
             published, precision = parsed
     meta = SourceMeta(source_file=file, publisher=row.get("publisher") or None, published=published,
                       published_precision=precision, city=row.get("city") or None,
-                      province=row.get("province") or None, meta_source="manifest")
+                      province=row.get("province") or None, title=(row.get("title") or "").strip() or None,
+                      meta_source="manifest")
     return meta, reason
 
 

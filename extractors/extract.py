@@ -22,6 +22,7 @@ from .reading import decode
 from .resolve.indicators import Mention, find_mentions
 from .resolve.periods import PeriodMention, find_periods
 from .resolve.regions import gazetteer
+from .resolve.spans import in_span
 from .resolve.subjects import clean_subject, follows_count, leading_zone, names_a_part
 from .vocab import VocabularyError, load_table
 
@@ -303,10 +304,12 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         ctx.previous_count = None
     carried_on = [p for p in periods if p.carries]
     event_days = [p for p in carried_on if p.period.type == "day"] if _event_words().search(sentence) else []
+    # a work report reviews years: a day it names (11月6日至10日,总书记视察) governs nothing after it
+    spans = [p for p in carried_on if p.period.type != "day" or not ctx.is_report]
     if event_days:
         ctx.carry = event_days[-1]  # the sentences after an event's report go on about that day
-    elif carried_on:
-        ctx.carry = carried_on[-1]
+    elif spans:
+        ctx.carry = spans[-1]
     # a cue carries over a ";" only when it heads the list (预计:…;…), not when it follows a figure
     head_end = figures[0].start if figures else len(sentence)
     cue_status = next((status for cue, status, scope in _status_cues()
@@ -490,6 +493,11 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         subject = zones.topic(anchor_start, ctx.topic_zone)
     period_mention = _period_for(draft, sentence, anchor_start, periods, ctx, bool(subject))
     period = period_mention.period if period_mention else None
+    if period is not None and period_mention is not None and (period_mention is ctx.carry or period_mention.end <= anchor_start):
+        lead = sentence[_clause_start_before(sentence, anchor_start):anchor_start]
+        period = in_span(period, mention.code, draft.amount is not None or draft.share is not None, lead)
+        if period is None:
+            return None  # 五年增长30.8%: a level's growth over several years is no yoy_pct
     status = _status(sentence, anchor_start, period, ctx)
     if (status == "target" and period_mention is ctx.carry and period is not None and period.end is not None
             and ctx.ref is not None and period.end.year < ctx.ref.year):

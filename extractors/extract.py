@@ -19,7 +19,7 @@ from .frames import Draft, build_drafts
 from .model import Article, InputError, Observation, Period, Place, SourceMeta
 from .normalize import NormalizedText, normalize
 from .reading import decode
-from .resolve.indicators import Mention, find_mentions
+from .resolve.indicators import Mention, by_sector, find_mentions
 from .resolve.periods import PeriodMention, find_periods
 from .resolve.regions import gazetteer
 from .resolve.spans import in_span
@@ -491,11 +491,14 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         subject = ""
     if not subject:
         subject = zones.topic(anchor_start, ctx.topic_zone)
+    code = by_sector(mention.code, subject)
+    if code is None:
+        return None
     period_mention = _period_for(draft, sentence, anchor_start, periods, ctx, bool(subject))
     period = period_mention.period if period_mention else None
     if period is not None and period_mention is not None and (period_mention is ctx.carry or period_mention.end <= anchor_start):
         lead = sentence[_clause_start_before(sentence, anchor_start):anchor_start]
-        period = in_span(period, mention.code, draft.amount is not None or draft.share is not None, lead)
+        period = in_span(period, code, draft.amount is not None or draft.share is not None, lead)
         if period is None:
             return None  # 五年增长30.8%: a level's growth over several years is no yoy_pct
     status = _status(sentence, anchor_start, period, ctx)
@@ -523,7 +526,7 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         region=region.name if region else None,
         region_level=region.level if region else None,
         subject=subject or None,
-        indicator=mention.code,
+        indicator=code,
         indicator_text=mention.text,
         period_start=period.start if period else None,
         period_end=period.end if period else None,

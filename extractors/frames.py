@@ -184,33 +184,51 @@ def _count_mention(sentence: str, mentions: _Mentions, amount: Amount) -> Mentio
     return None
 
 
-def _list_items(sentence: str, end: int, floor: int) -> list[tuple[str, int]]:
-    """The X、Y和Z items ending at ``end`` (not before ``floor``), with their start offsets."""
+def _list_items(sentence: str, end: int, floor: int, n: int | None = None) -> list[tuple[str, int]]:
+    """The X、Y和Z items ending at ``end`` (not before ``floor``), with their start offsets.
+    With ``n`` (how many values the list must take) a split into exactly ``n`` items is
+    preferred: 金融业、软件和信息服务业 are two items, 城镇和农村居民 two without a 、."""
     start = max(floor, break_before(sentence, _CLAUSE_BREAK, end))
     segment = sentence[start:end]
-    if "、" not in segment:
+    if not _has_list(segment, n):
         # the list may sit in the clause before: 欧盟、美国和东盟为前三大贸易伙伴,分别…
         prev_end = start - 1
         if prev_end <= floor:
             return []
         start = max(floor, break_before(sentence, _CLAUSE_BREAK, prev_end))
         segment = sentence[start:prev_end]
-        if "、" not in segment:
+        if not _has_list(segment, n):
             return []
-    cut = _LIST_END.search(segment, segment.index("、"))
+    first_join = _LIST_JOIN.search(segment)
+    cut = _LIST_END.search(segment, first_join.start())
     if cut:
         segment = segment[: cut.start()]
-    items, pos = [], 0
-    for m in _LIST_JOIN.finditer(segment):
-        items.append((segment[pos:m.start()], start + pos))
-        pos = m.end()
-    items.append((segment[pos:], start + pos))
-    items = [(t, s) for t, s in items if t]
+    splits = [_split(segment, start, _LIST_JOIN)]
+    if n is not None and "、" in segment:
+        splits.append(_split(segment, start, _ENUMERATION_COMMA))
+    items = next((s for s in splits if len(s) == n), splits[0])
     if len(items) > 1 and len(items[-1][0]) > 1:
         # 城、乡居民: a one-character item shares the head noun of the last item
         head = items[-1][0][1:]
         items = [(t + head if len(t) == 1 else t, s) for t, s in items]
     return items
+
+
+_ENUMERATION_COMMA = regex.compile("、")
+
+
+def _has_list(segment: str, n: int | None) -> bool:
+    """A 、 list, or (when the number of values is known) items joined by 和/及/与 alone."""
+    return "、" in segment or (n is not None and n > 1 and bool(_LIST_JOIN.search(segment)))
+
+
+def _split(segment: str, start: int, joins: regex.Pattern) -> list[tuple[str, int]]:
+    items, pos = [], 0
+    for m in joins.finditer(segment):
+        items.append((segment[pos:m.start()], start + pos))
+        pos = m.end()
+    items.append((segment[pos:], start + pos))
+    return [(t, s) for t, s in items if t]
 
 
 def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous: Mention | None,
@@ -274,7 +292,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         if len(values) == 1:
             _attach_growth(values[0], mention)
             return
-        items = _list_items(sentence, mention.start, 0) if mention else []
+        items = _list_items(sentence, mention.start, 0, len(values)) if mention else []
         if len(items) == len(values):
             for (item, _), g in zip(items, values):
                 drafts.append(Draft(mention, growth=g, subject=item, rule="list.growth"))
@@ -371,7 +389,7 @@ def _spread_amount_lists(sentence: str, drafts: list[Draft]) -> None:
         end = fenbie if fenbie >= 0 and fenbie >= mention.start - 2 else mention.start
         if fenbie < 0:
             continue
-        items = _list_items(sentence, min(end, mention.start), 0)
+        items = _list_items(sentence, min(end, mention.start), 0, len(rows))
         if len(items) == len(rows):
             for d, (item, _) in zip(rows, items):
                 d.subject = item

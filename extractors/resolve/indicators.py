@@ -67,3 +67,39 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         chosen.append(c)
     return chosen
+
+
+# A code pair `general|industrial` (gdp|industrial_value_added) names a measure whose code
+# depends on the part of the economy it is about: industry's value added is its own indicator.
+_INDUSTRY_SUFFIX = regex.compile(r"(?:制造业?|工业|产业|行业|材料|采矿业|矿业)$")
+_SERVICE_SUFFIX = regex.compile(r"(?:服务业?|金融业|商贸|物流|经济)$")
+
+
+@cache
+def _sector_families() -> dict[str, str]:
+    return {r["name"]: r["family"] for r in load_table("sectors.csv", ("name", "family"))}
+
+
+def sector_family(subject: str) -> str | None:
+    """The family (industry, service, …) of the part of the economy ``subject`` names: a name of
+    sectors.csv it ends with (规上高技术制造业 -> 高技术制造业), else what its last word says."""
+    families = _sector_families()
+    for i in range(len(subject) - 1):
+        if subject[i:] in families:
+            return families[subject[i:]]
+    if _SERVICE_SUFFIX.search(subject):
+        return "service"
+    if _INDUSTRY_SUFFIX.search(subject):
+        return "industry"
+    return None
+
+
+def by_sector(code: str, subject: str) -> str | None:
+    """The indicator a mention's code gives for ``subject``; None for a sector measure whose
+    part is not named (a bare 增加值 says nothing on its own)."""
+    if "|" not in code:
+        return code
+    general, industrial = code.split("|")
+    if not subject:
+        return None
+    return industrial if sector_family(subject) == "industry" else general

@@ -494,6 +494,8 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     code = by_sector(mention.code, subject)
     if code is None:
         return None
+    if draft.amount is None and draft.growth is None and _SHARE_OF_GDP.match(sentence, draft.share.lead_start):
+        return None  # a share of GDP stated alone (制造业增加值占地区生产总值比重33.5%) is no figure
     period_mention = _period_for(draft, sentence, anchor_start, periods, ctx, bool(subject))
     period = period_mention.period if period_mention else None
     if period is not None and period_mention is not None and (period_mention is ctx.carry or period_mention.end <= anchor_start):
@@ -548,6 +550,9 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     )
     obs.obs_id = _obs_id(obs)
     return obs
+
+
+_SHARE_OF_GDP = regex.compile(r"占(?:全省|全市|全国|全区)?(?:地区生产总值|生产总值|GDP|经济总量)")
 
 
 def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:

@@ -238,8 +238,13 @@ def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous:
     earlier = [d for d in drafts if d.amount is not None and d.amount.kind == "count"]
     seg_start = break_before(sentence, _SEGMENT_BREAK, amount.start)
     phrase = sentence[seg_start:amount.start] or amount.noun
-    if earlier:
+    if earlier and (sentence[seg_start - 1:seg_start] == "、" or sentence[seg_start:amount.start]
+                    or _breakdown_lead().search(sentence, 0, amount.start)):
+        # a list going on (、过亿项目10个): a clause that opens with its count (,8家企业获评…) says
+        # something else about other things
         mention = earlier[-1].mention
+    elif earlier:
+        return None
     elif continues or _breakdown_lead().search(sentence, 0, amount.start):
         mention = previous
     else:
@@ -343,8 +348,11 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 continue
             if prev is not None and prev.amount is not None and drafts and drafts[-1] is prev and \
                     prev.growth is None and prev.amount.bound == "at_least" and \
-                    _MILESTONE_AFTER.match(sentence, prev.amount.end):
-                prev.amount = fig  # 突破4亿美元大关,达4.8亿美元: the exact level replaces the milestone
+                    (_MILESTONE_AFTER.match(sentence, prev.amount.end) or
+                     (fig.bound == "at_least" and sentence[prev.amount.end:fig.start] == "、")):
+                # 突破4亿美元大关,达4.8亿美元: the exact level replaces the milestone; 接连突破8万亿元、
+                # 9万亿元: the last milestone passed is the level reached
+                prev.amount = fig
                 continue
             d = Draft(mention, amount=fig, rule="amount." + fig.kind)
             parent = paren_parent(fig.start)

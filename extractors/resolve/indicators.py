@@ -69,6 +69,8 @@ def find_mentions(text: str) -> list[Mention]:
     return chosen
 
 
+OUTSIDE = "-"  # a measure outside the contract: found only to keep its figures from others
+
 # A code pair `general|industrial` (gdp|industrial_value_added) names a measure whose code
 # depends on the part of the economy it is about: industry's value added is its own indicator.
 _INDUSTRY_SUFFIX = regex.compile(r"(?:制造业?|工业|产业|行业|材料|采矿业|矿业)$")
@@ -97,6 +99,8 @@ def sector_family(subject: str) -> str | None:
 def by_sector(code: str, subject: str) -> str | None:
     """The indicator a mention's code gives for ``subject``; None for a sector measure whose
     part is not named (a bare 增加值 says nothing on its own)."""
+    if code == OUTSIDE:
+        return None
     if "|" not in code:
         return code
     general, industrial = code.split("|")

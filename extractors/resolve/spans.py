@@ -16,6 +16,7 @@ import regex
 from ..model import Period
 from ..vocab import VocabularyError, load_table
 
+_WRITTEN_YEAR = regex.compile(r"(?:19|20)\d\d")
 _KINDS = ("level_code", "total_word", "span_compare", "from_word")
 
 
@@ -50,7 +51,10 @@ def in_span(period: Period, code: str, has_level: bool, lead: str) -> Period | N
         return period
     rules = _rules()
     if rules.from_level.search(lead):
-        return _year(period.start.year - 1, period.text)  # 从11.37万亿元提高到…: the span's starting level
+        # 从11.37万亿元提高到…: the level the span started from; a plan's span (“十四五”) starts
+        # from the year before its first, a span of written years (2020年到2025年) from its first
+        base = period.start.year if _WRITTEN_YEAR.search(period.text) else period.start.year - 1
+        return _year(base, period.text)
     if not has_level:
         return period if rules.compare.search(lead) else None
     if code in rules.level_codes and not rules.total.search(lead):

@@ -23,6 +23,7 @@ import regex
 
 from .figures import LIST_MARKS, Amount, Figure, Growth, Rank, Share, break_before, rule_list
 from .resolve.indicators import Mention
+from .resolve.subjects import compact_parts, share_head
 from .vocab import load_table
 
 _CLAUSE_BREAK = regex.compile(rf"[,:;。(){LIST_MARKS}]")
@@ -211,10 +212,17 @@ def _list_items(sentence: str, end: int, floor: int, n: int | None = None) -> li
         # 城、乡居民: a one-character item shares the head noun of the last item
         head = items[-1][0][1:]
         items = [(t + head if len(t) == 1 else t, s) for t, s in items]
-    return items
+    return list(zip(share_head([t for t, _ in items]), [s for _, s in items]))
 
 
 _ENUMERATION_COMMA = regex.compile("、")
+
+
+def _compact_items(sentence: str, mention: Mention, n: int) -> list[tuple[str, int]]:
+    """城乡居民人均可支配收入分别…: the parts a compact word before or in the mention names."""
+    start = break_before(sentence, _SEGMENT_BREAK, mention.start)
+    word = mention.subject or sentence[start:mention.start]
+    return [(part, mention.start) for part in compact_parts(word, n)]
 
 
 def _has_list(segment: str, n: int | None) -> bool:
@@ -298,6 +306,8 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             _attach_growth(values[0], mention)
             return
         items = _list_items(sentence, mention.start, 0, len(values)) if mention else []
+        if len(items) != len(values):
+            items = _compact_items(sentence, mention, len(values))
         if len(items) == len(values):
             for (item, _), g in zip(items, values):
                 drafts.append(Draft(mention, growth=g, subject=item, rule="list.growth"))
@@ -398,6 +408,8 @@ def _spread_amount_lists(sentence: str, drafts: list[Draft]) -> None:
         if fenbie < 0:
             continue
         items = _list_items(sentence, min(end, mention.start), 0, len(rows))
+        if len(items) != len(rows):
+            items = _compact_items(sentence, mention, len(rows))
         if len(items) == len(rows):
             for d, (item, _) in zip(rows, items):
                 d.subject = item

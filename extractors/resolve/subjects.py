@@ -14,7 +14,7 @@ _QUOTES = regex.compile(r"[“”\"'‘’《》「」]")
 def _canonical() -> dict[str, str]:
     names = {}
     for row in load_table("subject_rules.csv", ("list", "word")):
-        if row["list"] == "canonical":
+        if row["list"] in ("canonical",):
             standard, *variants = row["word"].split("|")
             names.update({v: standard for v in variants})
     return names
@@ -26,7 +26,7 @@ def _rules() -> dict[str, regex.Pattern]:
     for row in load_table("subject_rules.csv", ("list", "word")):
         if row["list"] in ("lead", "tail"):  # plain words, tried longest first
             words.setdefault(row["list"], []).extend(row["word"].split("|"))
-        elif row["list"] != "canonical":  # whole regexes
+        elif row["list"] not in ("canonical", "shared_head", "compact_list"):  # whole regexes
             words.setdefault(row["list"], []).append(f"(?:{row['word']})")
 
     def alt(name: str) -> str:
@@ -91,3 +91,35 @@ def names_a_part(subject: str, indicator: str) -> bool:
     indicator's subject is the kind of thing counted (新增企业6215户)."""
     rules = _rules()
     return not rules["counted_only"].match(subject) or bool(rules["kind_codes"].match(indicator))
+
+
+@cache
+def _lists() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    heads: list[str] = []
+    compact: dict[str, tuple[str, ...]] = {}
+    for row in load_table("subject_rules.csv", ("list", "word")):
+        if row["list"] == "shared_head":
+            heads += row["word"].split("|")
+        elif row["list"] == "compact_list":
+            word, *parts = row["word"].split("|")
+            compact[word] = tuple(parts)
+    return tuple(sorted(heads, key=len, reverse=True)), compact
+
+
+_SHORT_ITEM = 2
+
+
+def share_head(items: list[str]) -> list[str]:
+    """城镇、农村常住居民: short items take the head noun the last item ends with."""
+    head = next((h for h in _lists()[0] if items and items[-1].endswith(h) and len(items[-1]) > len(h)), None)
+    if head is None:
+        return items
+    return [t + head if len(t) <= _SHORT_ITEM and not t.endswith(head) else t for t in items]
+
+
+def compact_parts(word: str, n: int) -> tuple[str, ...]:
+    """The ``n`` parts a word such as 城乡居民 or 一二三产 names at once, else ()."""
+    for compact, parts in _lists()[1].items():
+        if len(parts) == n and word.endswith(compact):
+            return parts
+    return ()

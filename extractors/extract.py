@@ -39,8 +39,13 @@ _FULL_DATE = regex.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.
 _YEAR_IN = regex.compile(r"(?:19|20)\d{2}")
 # 长沙、株洲、湘潭三市: the last item of a list of places may carry the group word
 _PLACE_GROUP = regex.compile(r"[一二三四五六七八九十两\d]+[个]?(?:市|县|区|州|省|地)")
-# 全省/全国 are left out: in local news they mostly scope a rank or name an event (全国工业APP大赛)
 _SELF_REFERENCE = regex.compile(r"(?:全|我|本|该)(?:市|县|区|州|镇|乡)")
+# 全省/全国 above the home area mostly scope a rank or name an event in local news (全国工业APP
+# 大赛); they are the area only where a figure or an indicator follows at once (全国5963元,
+# 全省规模以上工业增加值增长6%); a province's short name only where it opens a clause
+_WIDER_REFERENCE = regex.compile(r"(?:全|我|本)省|全国|我国|国内")
+_WIDER_REACH = 4  # characters (的, 平均, 实现, 货物贸易) that may stand between such a word and its figure
+_CLAUSE_OPENS = regex.compile(r"(?<![\p{Han}])|(?<=[年月度期来])")
 
 
 @cache
@@ -143,9 +148,9 @@ def _home_place(article: Article, meta: SourceMeta) -> Place | None:
         place = g.resolve(meta.city)
         if place is not None:
             return place
-    if meta.publisher:
-        return g.place_for_publisher(meta.publisher)
-    return None
+    if meta.publisher and (place := g.place_for_publisher(meta.publisher)) is not None:
+        return place
+    return g.resolve(meta.province) if meta.province else None  # a provincial text has no city
 
 
 _LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "township": 4}
@@ -155,9 +160,16 @@ def _topic_place(body: str, article: Article, home: Place | None) -> Place | Non
     """The area an article is about: the most specific place its title (else the first sentence of
     its normalised ``body``) names inside the home area, e.g. 衡东县 in a 衡阳日报 article headed
     衡东县一季度招商引资成绩单出炉."""
-    if home is None or home.level in ("county", "township"):
-        return home
     first = _SENTENCE.search(body)
+    if home is None:
+        # nothing known of the source: the first province or city its title or lead names
+        for snippet in (article.title or "", first.group(0) if first else ""):
+            named = [p for _, _, p in _places(snippet, None, tuple(find_mentions(snippet))) if p.level in ("province", "city")]
+            if named:
+                return named[0]
+        return None
+    if home.level in ("county", "township"):
+        return home
     for snippet in (article.title or "", first.group(0) if first else ""):
         inside = [p for _, _, p in _places(snippet, home)
                   if p.level in ("county", "township") and (p.city == home.city or home.level == "province")]
@@ -284,7 +296,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     rows: list[Observation] = []
     if figures:
         mentions = find_mentions(sentence)
-        places = _places(sentence, ctx.home)
+        places = _places(sentence, ctx.home, tuple(mentions))
         zones = _ClauseZones(sentence, places)
         drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued,
                               tuple(p.start for p in periods))
@@ -374,15 +386,26 @@ def _previous_segment(sentence: str, pos: int) -> int:
 _WRITTEN_YEAR = regex.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}")
 
 
-def _places(sentence: str, home: Place | None) -> list[tuple[int, int, Place]]:
+def _places(sentence: str, home: Place | None, mentions: tuple[Mention, ...] = ()) -> list[tuple[int, int, Place]]:
+    mention_starts = tuple(m.start for m in mentions)
+    mention_spans = [(m.start, m.end) for m in mentions]
     found = []
     context = _place_context()
     for start, end, place in gazetteer().find(sentence, context=home):
         if context.match(sentence, end):
             continue
-        if place.level == "province" and sentence[start:end] != place.name:
+        if place.level == "province" and sentence[start:end] != place.name and not (
+                _CLAUSE_OPENS.match(sentence, start) and _figure_follows(sentence, end, mention_starts)):
             continue  # 湖南 inside a company or base name (中盐红四方湖南生产基地) is not the area
         found.append((start, end, place))
+    for m in _WIDER_REFERENCE.finditer(sentence):
+        if (context.match(sentence, m.end()) or _SHARE_BASE.search(sentence, max(0, m.start() - 2), m.start())
+                or not _figure_follows(sentence, m.end(), mention_starts)
+                or any(s < m.start() < e for s, e in mention_spans)):
+            continue  # 占全国1/3 is a share's base; 到位国内省外资金 an indicator's own word
+        place = gazetteer().from_self_reference(m.group(0).replace("国内", "全国"), home)
+        if place is not None:
+            found.append((m.start(), m.end(), place))
     for m in _SELF_REFERENCE.finditer(sentence):
         if context.match(sentence, m.end()):
             continue
@@ -398,6 +421,24 @@ def _places(sentence: str, home: Place | None) -> list[tuple[int, int, Place]]:
 
 
 _PLACE_LIST_JOIN = regex.compile(r"、|和|及|与")
+_DIGIT = regex.compile(r"\d")
+_SHARE_BASE = regex.compile(r"占|比|于|较")
+
+
+def _wider_elsewhere(place: tuple[int, int, Place], home: Place | None, sentence: str, anchor: int) -> bool:
+    """A place wider than the home area (全国增长5.2%, 高于全省) speaks for the figures of its own
+    clause only: a later clause goes back to the home area."""
+    level = place[2].level
+    wider = home is not None and level in ("country", "province") and _LEVEL_RANK[level] < _LEVEL_RANK[home.level]
+    return wider and _clause_start_before(sentence, anchor) > place[0]
+
+
+def _figure_follows(sentence: str, end: int, mention_starts: tuple[int, ...]) -> bool:
+    """A number or an indicator's wording starts within a few characters after ``end``."""
+    i = bisect.bisect_left(mention_starts, end)
+    if i < len(mention_starts) and mention_starts[i] - end <= _WIDER_REACH:
+        return True
+    return bool(_DIGIT.search(sentence, end, min(len(sentence), end + _WIDER_REACH + 1)))
 
 
 @cache
@@ -479,7 +520,7 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         region = list_place
     else:
         before = [p for p in places if p[1] <= max(anchor_start, mention.end)]
-        if before:
+        if before and not _wider_elsewhere(before[-1], region, sentence, anchor_start):
             region = before[-1][2]
     drop += [sentence[s:e] for s, e, _ in places]
     if draft.subject is None:

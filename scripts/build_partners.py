@@ -8,7 +8,8 @@ Usage:
 Built with pycountry 26.2.16 (PyPI), whose ISO 3166-1 data ships gettext catalogues; the
 zh_CN one (``iso3166-1.mo``) is read with ``gettext.translation('iso3166-1',
 pycountry.LOCALES_DIR, languages=['zh_CN'])``. pycountry is a build-time dependency only (extra
-``vocab`` in pyproject.toml); the extractor reads the CSV.
+``vocab`` in pyproject.toml); the extractor reads the CSV. Provenance:
+extractors/data/zh/vocabularies.SOURCE.md.
 
 Rows (``name,kind,code,source``; sorted by kind, then name, so a rerun is byte-identical):
 

@@ -78,27 +78,31 @@ _SERVICE_SUFFIX = regex.compile(r"(?:服务业?|金融业|商贸|物流|经济)$
 
 
 @cache
-def _sector_families() -> dict[str, str]:
-    return {r["name"]: r["family"] for r in load_table("sectors.csv", ("name", "family"))}
+def _sectors() -> dict[str, tuple[str, str]]:
+    return {r["name"]: (r["kind"], r["family"]) for r in load_table("sectors.csv", ("name", "kind", "family"))}
 
 
-def sector_family(subject: str) -> str | None:
-    """The family (industry, service, …) of the part of the economy ``subject`` names: a name of
-    sectors.csv it ends with (规上高技术制造业 -> 高技术制造业), else what its last word says."""
-    families = _sector_families()
+# parts whose 增加值 is a share of GDP, not of industry: services, farming, construction, a whole
+# 产业 of the three (第二产业 holds construction too) and economy-wide groups (数字经济核心产业)
+_GDP_FAMILIES = ("service", "agriculture", "construction")
+
+
+def value_added_is_gdp(subject: str) -> bool:
+    """Whether the 增加值 of ``subject`` is GDP with that subject (else industrial value added):
+    by the sectors.csv name it ends with (规上高技术制造业 -> 高技术制造业), else its last word."""
+    sectors = _sectors()
     for i in range(len(subject) - 1):
-        if subject[i:] in families:
-            return families[subject[i:]]
+        if subject[i:] in sectors:
+            kind, family = sectors[subject[i:]]
+            return family in _GDP_FAMILIES or kind == "tertiary" and family != "industry" or "经济" in subject[i:]
     if _SERVICE_SUFFIX.search(subject):
-        return "service"
-    if _INDUSTRY_SUFFIX.search(subject):
-        return "industry"
-    return None
+        return True
+    return not _INDUSTRY_SUFFIX.search(subject) and "经济" in subject
 
 
 def by_sector(code: str, subject: str) -> str | None:
-    """The indicator a mention's code gives for ``subject``; None for a sector measure whose
-    part is not named (a bare 增加值 says nothing on its own)."""
+    """The indicator a mention's code gives for ``subject``; None for a measure outside the
+    contract, and for a sector measure whose part is not named (a bare 增加值 says nothing)."""
     if code == OUTSIDE:
         return None
     if "|" not in code:
@@ -106,4 +110,4 @@ def by_sector(code: str, subject: str) -> str | None:
     general, industrial = code.split("|")
     if not subject:
         return None
-    return industrial if sector_family(subject) == "industry" else general
+    return general if value_added_is_gdp(subject) else industrial

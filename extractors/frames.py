@@ -16,7 +16,7 @@ The rules, in the order Chinese reporting uses them:
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import regex
@@ -358,11 +358,14 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 continue
             if prev is not None and prev.amount is not None and drafts and drafts[-1] is prev and \
                     prev.growth is None and prev.amount.bound == "at_least" and \
-                    (_MILESTONE_AFTER.match(sentence, prev.amount.end) or
-                     (fig.bound == "at_least" and sentence[prev.amount.end:fig.start] == "、")):
-                # 突破4亿美元大关,达4.8亿美元: the exact level replaces the milestone; 接连突破8万亿元、
-                # 9万亿元: the last milestone passed is the level reached
-                prev.amount = fig
+                    _MILESTONE_AFTER.match(sentence, prev.amount.end):
+                prev.amount = fig  # 突破4亿美元大关,达4.8亿美元: the exact level replaces the milestone
+                continue
+            if prev is not None and prev.amount is not None and drafts and drafts[-1] is prev and \
+                    prev.growth is None and prev.amount.bound == "at_least" and \
+                    sentence[prev.amount.end:fig.start] == "、":
+                # 接连突破8万亿元、9万亿元: the last milestone passed is the level reached
+                prev.amount = replace(fig, bound=prev.amount.bound)
                 continue
             d = Draft(mention, amount=fig, rule="amount." + fig.kind)
             parent = paren_parent(fig.start)

@@ -32,7 +32,8 @@ def _params():
 def test_sentence(case: dict) -> None:
     published = date.fromisoformat(case["published"]) if case.get("published") else None
     meta = SourceMeta(source_file="case.txt", publisher=case.get("publisher"), published=published,
-                      published_precision=case.get("published_precision", "day") if published else "none", city=case.get("city"))
+                      published_precision=case.get("published_precision", "day") if published else "none", city=case.get("city"),
+                      province=case.get("province"), title=case.get("title"))
     rows = extract_text(case["text"], meta)
     expected = case.get("rows", [])
     got = [{k: getattr(r, k) for k in exp} for r, exp in zip(rows, expected)]

@@ -106,7 +106,7 @@ def _lists() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     return tuple(sorted(heads, key=len, reverse=True)), compact
 
 
-_SHORT_ITEM = 2
+_SHORT_ITEM = 4  # 城镇, 全市城镇: a modifier; longer items name things of their own
 
 
 def share_head(items: list[str]) -> list[str]:

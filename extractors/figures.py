@@ -190,7 +190,8 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
             continue
         if unit_word:
             unit, kind = p.units[unit_word]
-        elif m.end() < len(sentence) and regex.match(r"[\p{Han}A-Za-z]", sentence[m.end()]) and sentence[m.end()] not in "的,":
+        elif (m.end() < len(sentence) and regex.match(r"[\p{Han}A-Za-z]", sentence[m.end()]) and sentence[m.end()] not in "的,"
+              and not _MILESTONE.match(sentence, m.end())):
             # 3000亿立方米, 5万吨: a scale followed by a unit we do not track
             continue
         else:
@@ -205,7 +206,19 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
             start=num_start, end=end, text=sentence[num_start:end], value=value, unit=unit, kind=kind,
             bound=_bound(m["pre"], m["post"], bool(m["approx"] or m["approx2"]), p), noun=noun, tail=m.end(),
         ))
-    return found
+    for m in _BARE_SCALE.finditer(sentence):
+        # 突破万亿元, 超千亿元: a milestone written with its scale word alone is one of that scale
+        unit, kind = (p.units[m["unit"]] if m["unit"] else ("CNY", "scaled"))
+        found.append(Amount(start=m.start("scale"), end=m.end(), text=sentence[m.start("scale"):m.end()],
+                            value=float(_SCALE_ONE[m["scale"]]), unit=unit, kind=kind,
+                            bound=p.pre_bounds.get(m["pre"], "exact"), noun="", tail=m.end()))
+    return sorted(found, key=lambda a: a.start)
+
+
+# 迈上5万亿台阶: a scale before a milestone word is money, not a unit we do not track
+_MILESTONE = regex.compile(r"台阶|大关|关口")
+_SCALE_ONE = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10}
+_BARE_SCALE = regex.compile(r"(?P<pre>突破|超过|超|达到|达|迈上|跨上|跨越|逾)(?P<scale>万亿|千亿|百亿)(?P<unit>元|美元)?(?![级以\d])")
 
 
 def _growth_value(num: str | None, pct_sign: str | None, double: str | None, p: _Patterns) -> float | None:

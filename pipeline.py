@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"larger input files are not read but reported in errors.csv (default {DEFAULT_MAX_FILE_MB:g})")
     parser.add_argument("--formats", default="all",
                         help=f"comma-separated outputs: {','.join(FORMATS)} or all (default); Parquet is always written")
-    parser.add_argument("--labels", choices=("en", "zh"), default="en", help="column headers of observations.xlsx")
+    parser.add_argument("--labels", choices=("en", "zh"), default="en", help="language of observations.xlsx: sheet names, headers, indicator names and code values")
     parser.add_argument("--review-limit", type=int, default=DEFAULT_LIMIT, metavar="N",
                         help=f"documents shown in review.html (default {DEFAULT_LIMIT}; 0: all)")
     args = parser.parse_args(argv)

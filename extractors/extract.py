@@ -85,7 +85,7 @@ def process_file(source_file: str, data: bytes, meta: SourceMeta | None) -> File
         result.errors.append({"source_file": source_file, "stage": e.stage, "reason": e.reason})
         return result
     meta = infer_meta(meta or SourceMeta(source_file=source_file, meta_source="inferred"), text)
-    articles = split_articles(text, source_file)
+    articles = split_articles(text, source_file, meta.title)
     for article in articles:
         rows = extract_article(text, article, meta)
         result.observations += rows

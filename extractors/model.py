@@ -35,6 +35,7 @@ class SourceMeta:
     published_precision: str = "none"
     city: str | None = None
     province: str | None = None
+    title: str | None = None  # the manifest's title for the file, when it gives one
     # How each field was obtained, e.g. "manifest" or "text:日报讯"; shown in the documents table.
     meta_source: str = "manifest"
 

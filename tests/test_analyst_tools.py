@@ -79,8 +79,9 @@ def _duckdb1_python(cache: Path) -> Path:
         return python
     shutil.rmtree(cache, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(cache)], check=True, capture_output=True)
-    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "duckdb>=1.0,<2"],
-                             capture_output=True, text=True, timeout=300)
+    # few retries and a short timeout: offline, the skip below should come in seconds, not minutes
+    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--retries", "1", "--timeout", "30",
+                              "duckdb>=1.0,<2"], capture_output=True, text=True, timeout=300)
     if install.returncode != 0:
         try:
             urllib.request.urlopen("https://pypi.org/simple/duckdb/", timeout=15).close()

@@ -27,7 +27,7 @@ runs collapsed to a space and multi-line headlines joined by a space.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import regex
@@ -106,13 +106,21 @@ class _Start:
     titles: tuple[int, ...] = ()
 
 
-def split_articles(text: str, source_file: str, title: str | None = None) -> list[Article]:
-    """The articles of one file, in order; an empty or blank text has none. ``title`` is the
-    headline the user knows (the manifest's): it wins over the text's for a single article."""
+def split_articles(text: str, source_file: str, known_title: str | None = None) -> list[Article]:
+    """The articles of one file, in order; an empty or blank text has none.
+
+    ``known_title`` (the manifest's) is the title of a file that holds one article, in place of
+    the line the text would give (often page furniture such as 下载 on a crawled page), and so
+    decides its kind too. A file of several articles keeps each article's own headline.
+    """
     lines = _lines(text)
     if not lines:
         return []
-    drafts = _listing(lines) or _paper(lines) or [_single(lines, title)]
+    drafts = _listing(lines) or _paper(lines) or [_single(lines, known_title)]
+    if known_title and len(drafts) == 1 and drafts[0].title != known_title:
+        found = drafts[0]
+        drafts = [replace(found, title=known_title,
+                          kind=_kind(known_title, "listing" if found.kind == "listing" else "news"))]
     return [
         Article(source_file, i, d.start, d.end, d.body_start, d.title, d.publisher, d.dateline, d.area_hint, d.kind)
         for i, d in enumerate(drafts)

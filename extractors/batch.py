@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .cache import Cache, FileRows, entry_key
 from .inputs import DEFAULT_MAX_FILE_MB, collect_files, find_manifest, max_bytes_of, read_input
-from .manifest import meta_for, read_manifest, unused_rows
+from .manifest import Matcher, read_manifest, unused_rows
 from .model import InputError, SourceMeta
 from .parallel import Runner, extract_rows
 from .partitions import check_keys, write_partitions
@@ -75,7 +75,8 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
     summary = Summary(0, 0, 0, 0.0, 0, sources={path.name: path for path in files})
     show = sys.stderr.isatty()
     with TableSet(out_dir) as tables, Runner(workers, dask) as run:
-        jobs = (_Job(path, meta_for(metas, path)) for path in files)
+        match = Matcher(metas)
+        jobs = (_Job(path, match(path)) for path in files)
         for i, (job, rows) in enumerate(_results(jobs, run, cache, version, errors, summary,
                                                           max_bytes_of(max_file_mb)), 1):
             if show:

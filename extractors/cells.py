@@ -1,9 +1,10 @@
 """Make text cells safe to open in Excel and WPS (OWASP CSV-injection advice).
 
-A spreadsheet treats a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return as a formula. Scraped sentences can start that way, so every text cell written to a
-spreadsheet-facing file (CSV, XLSX) gets a leading apostrophe when it would otherwise be read as
-a formula. Parquet keeps the text untouched; numeric columns are never passed through here.
+A spreadsheet opening a CSV treats a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return as a formula. Scraped sentences can start that way, so every text cell written to
+a CSV gets a leading apostrophe when it would otherwise be read as a formula. The workbook does
+not need it (its string cells are never formulas, so the apostrophe would only show); Parquet
+keeps the text untouched; numeric columns are never passed through here.
 """
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
 """Read the optional manifest: what a user knows about each input file.
 
-A CSV with a header row naming at least ``file``; ``publisher``, ``published``, ``city`` and
-``province`` are used when present, other columns are ignored. Bad rows become rows of the
+A CSV with a header row naming at least ``file``; ``publisher``, ``published``, ``city``,
+``province`` and ``title`` are used when present and win over what the text suggests; other
+columns are ignored. Bad rows become rows of the
 errors table (stage "manifest") and the rest of the manifest still applies: an unparsable date,
 a duplicate file (first row kept), a row with more non-empty or fewer cells than the header, a
 row that matches no input file (``unused_rows``). A row is matched to an input file by name, or
-by a relative path the file's path ends with (``meta_for``).
+by a relative path the file's path ends with (``Matcher``).
 """
 from __future__ import annotations
 
@@ -96,17 +97,31 @@ def _read_row(name: str, header: list[str], cells: list[str], line: int, metas: 
         errors.append(_error(name, f"line {line}: {reason}"))
 
 
-def meta_for(metas: dict[str, SourceMeta], path: Path) -> SourceMeta | None:
-    """The manifest row for an input file: by its name, else by a relative path it ends with."""
-    if path.name in metas:
-        return metas[path.name]
-    parts = path.as_posix()
-    return next((meta for key, meta in metas.items() if "/" in key and parts.endswith("/" + key)), None)
+class Matcher:
+    """Finds each input file's manifest row: by its name, else by a relative path it ends with.
+
+    Of several rows whose path the file's path ends with, the first in the manifest wins. Only the
+    file path's own suffixes are looked up, so matching costs O(rows + files × path depth), not
+    O(files × rows) (35.9 s for 20,000 files and rows when every row was tried for every file).
+    """
+
+    def __init__(self, metas: dict[str, SourceMeta]) -> None:
+        self.metas = metas
+        self.position = {key: i for i, key in enumerate(metas) if "/" in key}
+
+    def __call__(self, path: Path) -> SourceMeta | None:
+        if path.name in self.metas:
+            return self.metas[path.name]
+        parts = path.as_posix().split("/")
+        # suffixes of two or more components that follow a "/" (parts[0] is "" for an absolute path)
+        found = [key for key in ("/".join(parts[i:]) for i in range(1, len(parts) - 1)) if key in self.position]
+        return self.metas[min(found, key=self.position.__getitem__)] if found else None
 
 
 def unused_rows(manifest: Path, metas: dict[str, SourceMeta], files: list[Path]) -> list[dict]:
     """An error row for each manifest row that names no input file (a typo, a file not given)."""
-    used = {id(meta) for meta in (meta_for(metas, path) for path in files) if meta is not None}
+    match = Matcher(metas)
+    used = {id(meta) for meta in map(match, files) if meta is not None}
     return [_error(manifest.name, f"no input file matches the row for {key}; row unused")
             for key, meta in metas.items() if id(meta) not in used]
 

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .cells import neutralise
+from .ids import public_obs_id
 from .model import Observation
 
 # Column kinds: "string", "category" (dictionary-encoded), "date", "float", "int" (int64,
@@ -67,7 +68,10 @@ class OutputError(OSError):
 
 
 def observation_row(o: Observation) -> dict:
-    return {name: getattr(o, name) for name in OBSERVATION_COLUMNS}
+    """An observation as a table row, with its public id (``extractors.ids``)."""
+    row = {name: getattr(o, name) for name in OBSERVATION_COLUMNS}
+    row["obs_id"] = public_obs_id(o.obs_id)
+    return row
 
 
 def observation_key(row: dict) -> tuple:

@@ -194,13 +194,13 @@ def test_partitions_read_back_as_one_dataset(inputs: Path, tmp_path: Path) -> No
     dataset = ds.dataset(out / "observations", format="parquet", partitioning="hive")
     parts = dataset.to_table().to_pandas()
     assert len(parts) == len(flat) > 0
-    assert (out / "observations" / "city=__HIVE_DEFAULT_PARTITION__").is_dir()  # nocity.txt
+    assert (out / "observations" / "city=").is_dir()  # nocity.txt
     late = parts[parts.source_file == "late.txt"]
     assert set(zip(late.city, late.year)) == {("株洲市", 2023)}
     dates = flat.period_end.where(flat.period_end.notna(), flat.published)
-    expected = pd.Series([None if pd.isna(d) else d.year for d in dates], dtype="Int64")
+    expected = pd.Series([0 if pd.isna(d) else d.year for d in dates], dtype="Int64")
     got = parts.set_index("obs_id").year.reindex(flat.obs_id).astype("Int64")
-    assert expected.isna().any()  # nocity.txt has no date either
+    assert (expected == 0).any()  # nocity.txt has no date either
     pd.testing.assert_series_equal(got, expected, check_names=False, check_index=False)
     for path in (out / "observations").rglob("*.parquet"):
         assert path.name == "part-0.parquet"

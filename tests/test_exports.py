@@ -100,7 +100,7 @@ def test_workbook_reads_back(seeds_out: Path) -> None:
     assert book.sheetnames == ["observations", "series", "documents", "errors", "indicators", "about"]
     ws = book["observations"]
     header = [c.value for c in ws[1]]
-    assert header[:3] == ["obs_id", "doc_id", "source_file"] and header.index("value_yi") == header.index("value") + 1
+    assert header[:3] == ["region", "subject", "indicator_name"] and header.index("value_yi") == header.index("value") + 1
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}{len(obs) + 1}"
     assert ws.max_row == len(obs) + 1
@@ -120,8 +120,8 @@ def test_workbook_reads_back(seeds_out: Path) -> None:
     widths = {name: ws.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width for name, i in col.items()}
     assert widths["sentence"] > widths["obs_id"] > widths["rank"]
     assert [c.value for c in book["indicators"]["A"]][1:] == [r["code"] for r in indicator_rows()]
-    about = list(book["about"].iter_rows(min_row=2, values_only=True))
-    assert about[0][:3] == ("observations", len(obs), len(obs))
+    about = {r[0]: r for r in book["about"].iter_rows(values_only=True)}
+    assert about["observations"][2:5] == (len(obs), len(obs), 0)
 
 
 def test_workbook_chinese_labels_and_formula_text(tmp_path: Path) -> None:
@@ -131,9 +131,11 @@ def test_workbook_chinese_labels_and_formula_text(tmp_path: Path) -> None:
     assert book.sheetnames == ["观测值", "时间序列", "文档", "错误", "指标字典", "说明"]
     ws = book["观测值"]
     header = [c.value for c in ws[1]]
-    assert header[:4] == ["观测编号", "文章编号", "源文件", "发布者"] and "数值(亿)" in header
+    assert header[:4] == ["地区", "对象", "指标名称", "期间开始"] and "数值(亿)" in header
     row = dict(zip(header, next(ws.iter_rows(min_row=2, values_only=True))))
-    assert row["对象"] == "'=cmd|'/c calc'!A1" and row["原句"] == "'+1 是公式吗"
+    # a string cell is never a formula: the text is kept as written, with no visible guard
+    assert row["对象"] == "=cmd|'/c calc'!A1" and row["原句"] == "+1 是公式吗"
+    assert ws.cell(row=2, column=header.index("对象") + 1).data_type == "s"
     assert row["数值(亿)"] == 10
 
 
@@ -146,12 +148,13 @@ def test_workbook_cut_at_the_row_limit_says_so(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(out / "observations.xlsx")
     ws = book["observations"]
     assert ws.max_row == 5
-    assert [r[0] for r in ws.iter_rows(min_row=2, max_row=4, values_only=True)] == ["o00", "o01", "o02"]
+    col = [c.value for c in ws[1]].index("obs_id")
+    assert [r[col] for r in ws.iter_rows(min_row=2, max_row=4, values_only=True)] == ["o00", "o01", "o02"]
     assert ws.cell(row=5, column=1).value.startswith("7 more rows not shown")
     assert "observations.parquet" in ws.cell(row=5, column=1).value
-    about = {r[0]: r for r in book["about"].iter_rows(min_row=2, values_only=True)}
-    assert about["observations"][1:3] == (10, 3) and about["observations"][3].startswith("7 more rows")
-    assert about["documents"][1:4] == (1, 1, None)
+    about = {r[0]: r for r in book["about"].iter_rows(values_only=True)}
+    assert about["observations"][2:4] == (10, 3) and about["observations"][1].startswith("7 more rows")
+    assert about["documents"][1:4] == (None, 1, 1)
 
 
 def test_duckdb_file_answers_bi_queries(seeds_out: Path) -> None:

@@ -72,7 +72,7 @@ def write_exports(out_dir: Path, formats: Iterable[str], labels: str = "en",
         if "series" in chosen:
             write_series(out_dir, con)
         if "xlsx" in chosen:
-            write_xlsx(out_dir, con, labels)
+            write_xlsx(out_dir, con, labels, sources=sources)
         if "datapackage" in chosen:
             write_datapackage(out_dir, con)
         if "review" in chosen:

@@ -33,7 +33,9 @@ CODES: dict[str, tuple[str, ...]] = {
     "bound": ("exact", "at_least", "at_most", "approx"),
     "status": ("actual", "estimate", "target"),
 }
-MONEY_UNITS = ("CNY", "USD")  # units whose value is also shown in 亿 (1e8) in the workbook
+# units whose value is also given in 亿 (1e8) as value_yi, and what value_yi is then counted in
+YI_UNITS = {"CNY": "亿元", "USD": "亿美元"}
+MONEY_UNITS = tuple(YI_UNITS)
 YI = 100_000_000
 LABEL_LANGUAGES = ("en", "zh")
 
@@ -57,6 +59,19 @@ def label(table: str, column: str, labels: str) -> str:
     if labels not in LABEL_LANGUAGES:
         raise ValueError(f"labels must be one of {LABEL_LANGUAGES}, not {labels!r}")
     return column_info(table, column)["label_zh"] if labels == "zh" else column
+
+
+@cache
+def _code_labels() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for r in load_table("code_labels.csv", required=("column", "code", "label_zh")):
+        out.setdefault(r["column"], {})[r["code"]] = r["label_zh"]
+    return out
+
+
+def code_labels(column: str, labels: str) -> dict[str, str]:
+    """Code -> what the workbook shows for it (empty for en, or a column without code labels)."""
+    return _code_labels().get(column, {}) if labels == "zh" else {}
 
 
 def sheet_name(table: str, labels: str) -> str:

@@ -5,8 +5,13 @@ holds and sorts them and spills to disk when an archive is larger than memory. W
 ``duckdb`` format is chosen the same database is a file: tables observations, documents, errors,
 indicators and series, plus two views for BI tools:
 
-* ``series_wide``: series with the indicator's names and family and the value in 亿 (1e8);
+* ``series_wide``: series with the indicator's names and family, the value in 亿 (1e8) and that
+  figure's unit (``unit_yi``: 亿元 or 亿美元, so no query adds yuan to dollars unawares);
 * ``observations_full``: observations with the indicator's names and the article's title.
+
+The file is written in DuckDB's v1.0.0 storage format (``STORAGE_VERSION``), which every DuckDB
+since 1.0 reads: the DuckDB 1.x command line, Python package and the ODBC/JDBC drivers of BI tools
+cannot open the newer 2.x format.
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .dictionary import INDICATOR_COLUMNS, MONEY_UNITS, YI, indicator_rows
+from .dictionary import INDICATOR_COLUMNS, MONEY_UNITS, YI, YI_UNITS, indicator_rows
 from .files import replacing
 from .series import build_series
 
@@ -29,12 +34,15 @@ CORE_ORDER = {  # the order extractors.tables writes them in
     "errors": "source_file, stage, reason",
 }
 _MONEY = ", ".join(f"'{u}'" for u in MONEY_UNITS)
+# the oldest storage format of DuckDB 1.x: readable by DuckDB 1.0 and later, 2.x included
+STORAGE_VERSION = "v1.0.0"
 VIEWS = {
     "series_wide": f"""
         SELECT s.region, s.region_level, s.province, s.city, s.subject, s.indicator,
                i.name_zh AS indicator_name_zh, i.name_en AS indicator_name_en, i.family,
                s.period_start, s.period_end, s.period_type, s.year, s.status, s.unit,
                s.value, CASE WHEN s.unit IN ({_MONEY}) THEN s.value / {YI} END AS value_yi,
+               CASE s.unit {" ".join(f"WHEN '{u}' THEN '{name}'" for u, name in YI_UNITS.items())} END AS unit_yi,
                s.bound, s.yoy_pct, s.n_rows, s.n_sources, s.conflict, s.value_obs_id, s.yoy_obs_id, s.obs_ids
         FROM series s LEFT JOIN indicators i ON i.code = s.indicator""",
     "observations_full": """
@@ -74,7 +82,8 @@ def analysis_db(out_dir: Path, keep_file: bool) -> Iterator[duckdb.DuckDBPyConne
 def _connect(database: str, spill: str) -> duckdb.DuckDBPyConnection:
     # One thread: the machine is shared, and a single writer keeps row order and file layout stable.
     return duckdb.connect(database, config={"threads": 1, "temp_directory": spill,
-                                            "preserve_insertion_order": True})
+                                            "preserve_insertion_order": True,
+                                            "storage_compatibility_version": STORAGE_VERSION})
 
 
 def _load(con: duckdb.DuckDBPyConnection, out_dir: Path, materialise: bool) -> None:

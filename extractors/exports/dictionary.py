@@ -32,6 +32,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "period_type": ("year", "half", "quarter", "month", "ytd", "multi_year", "as_of", "day", "unknown"),
     "bound": ("exact", "at_least", "at_most", "approx"),
     "status": ("actual", "estimate", "target"),
+    "review": ("confirmed", "corrected", "added"),
 }
 MONEY_UNITS = ("CNY", "USD")  # units whose value is also shown in 亿 (1e8) in the workbook
 YI = 100_000_000

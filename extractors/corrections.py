@@ -64,7 +64,8 @@ class Correction:
     line: int
     key: Key
     action: str
-    fields: dict[str, object]
+    fields: dict[str, object]  # parsed values of the set cells
+    cells: dict[str, str]  # the same cells as written, to write the decision back out unchanged
 
     def where(self, name: str) -> str:
         source_file, start, end, indicator = self.key
@@ -78,6 +79,7 @@ class Corrections:
     def __init__(self, name: str, corrections: list[Correction], errors: list[dict]) -> None:
         self.name = name
         self.errors = errors  # problems found so far, as error rows
+        self.decisions = corrections  # one per row address, the file's last about it, in file order
         self._by_file: dict[str, list[Correction]] = {}
         for c in corrections:
             self._by_file.setdefault(c.key[0], []).append(c)
@@ -174,10 +176,11 @@ def _correction(line: int, row: dict[str, str]) -> Correction:
         raise ValueError(f"char_start/char_end {row.get('char_start')!r}/{row.get('char_end')!r} are not integers") from None
     if not 0 <= start < end:
         raise ValueError(f"span {start}-{end} is empty or negative")
-    fields = {name: _value(name, kind, row[name]) for name, kind in EDITABLE.items() if row.get(name)}
+    cells = {name: row[name] for name in EDITABLE if row.get(name)}
+    fields = {name: _value(name, EDITABLE[name], cell) for name, cell in cells.items()}
     if action == "add" and all(fields.get(k) is None for k in ("value", "yoy_pct", "share_pct")):
         raise ValueError("an added figure needs a value, yoy_pct or share_pct")
-    return Correction(line, (row["source_file"], start, end, row["indicator"]), action, fields)
+    return Correction(line, (row["source_file"], start, end, row["indicator"]), action, fields, cells)
 
 
 def _value(name: str, kind: str, cell: str) -> object:

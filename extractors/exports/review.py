@@ -327,7 +327,7 @@ table.row th{text-align:left;color:#555;font-weight:normal;padding:.1em .5em .1e
 table.row td{padding:.1em 0}
 table.row td.v{font-weight:bold}
 table.row input,table.row select{width:100%;font:inherit}
-.raw{color:#888;font-size:.85em;margin-left:.4em}
+.raw{color:#888;font-size:.85em;font-weight:normal}
 .also a{margin-right:.5em}
 """
 
@@ -468,6 +468,7 @@ _JS = r"""
       if (!listed(doc)) { return; }
       var li = document.createElement("li");
       li.setAttribute("data-doc", i);
+      li.setAttribute("data-id", doc.id);
       li.id = "doc-" + i;
       if (i === current.doc) { li.className = "open"; }
       var n = document.createElement("span");
@@ -516,7 +517,7 @@ _JS = r"""
     }
     renderList();
     main.scrollTop = 0; window.scrollTo(0, 0);
-    if (rowIndex !== undefined) { selectRow(rowIndex); } else { showPanel(); }
+    if (rowIndex !== undefined) { selectRow(rowIndex); } else { refreshMarks(); showPanel(); }
   }
   function marked(doc, t) {
     var events = [];  // [position, +1 start / -1 end, kind, row indices]
@@ -543,6 +544,7 @@ _JS = r"""
         var mk = document.createElement("mark");
         mk.className = "fig" + (figs.length ? "" : " rate");
         mk.setAttribute("data-rows", (figs.length ? figs : rate).join(" "));
+        mk.setAttribute("data-obs", (figs.length ? figs : rate).map(function (j) { return rows[j].obs_id; }).join(" "));
         mk.textContent = piece;
         frag.appendChild(mk);
       } else if (isMiss) {
@@ -664,7 +666,7 @@ _JS = r"""
         var th = document.createElement("th"); th.textContent = f[0]; tr.appendChild(th);
         var td = cell(tr, f[1] === null || f[1] === undefined ? "" : String(f[1]), "v");
         if (f[2] !== undefined && f[2] !== null && f[2] !== "") {
-          var raw = document.createElement("span"); raw.className = "raw"; raw.textContent = String(f[2]); td.appendChild(raw);
+          var raw = document.createElement("span"); raw.className = "raw"; raw.textContent = " (" + String(f[2]) + ")"; td.appendChild(raw);
         }
       });
     }

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -122,7 +123,9 @@ def marks(text: str, rows: list[dict], offset: int = 0) -> tuple[list[int], list
     rates: list[list[int]] = []
     si = di = ri = 0
     reach = date_reach = -1  # the furthest end of the figure (date) spans starting before this number
-    open_rows: list[int] = []  # rows whose rate window may still hold this number
+    # rows whose rate window has opened, by rate value; each row enters and leaves once
+    by_rate: dict[float, deque[int]] = {}
+    opened: deque[int] = deque()
     for m in MISSED_NUMBER.finditer(text):
         start, end = m.span()
         while si < len(spans) and spans[si][0] < end:
@@ -135,11 +138,16 @@ def marks(text: str, rows: list[dict], offset: int = 0) -> tuple[list[int], list
             continue
         pos = start + offset
         while ri < len(rows) and rows[ri]["char_start"] + before <= pos:
-            open_rows.append(ri)
+            for rate in _rates(rows[ri]):
+                by_rate.setdefault(rate, deque()).append(ri)
+            opened.append(ri)
             ri += 1
-        open_rows = [i for i in open_rows if pos <= rows[i]["char_end"] + after]
-        number = float(m.group().translate(_DIGITS))
-        ids = [i for i in open_rows if number in _rates(rows[i])]
+        # windows close roughly in opening order; a row left open a little longer is filtered below
+        while opened and rows[opened[0]]["char_end"] + after < pos:
+            for rate in _rates(rows[opened.popleft()]):
+                by_rate[rate].popleft()  # the earliest opened row with this rate is this one
+        ids = [i for i in by_rate.get(float(m.group().translate(_DIGITS)), ())
+               if pos <= rows[i]["char_end"] + after]
         if ids:
             rates.append([start, end, *ids])
         else:

@@ -81,9 +81,21 @@ def test_installed_command_runs_like_pipeline_py(tmp_path: Path) -> None:
     result = subprocess.run([command, "--formats", "parquet", "--workers", "1"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("1 documents") or " observations" in result.stdout
+    assert " observations, 0 errors in " in result.stdout
     assert (tmp_path / "outputs" / "observations.parquet").is_file()  # defaults: ./seeds into ./outputs
 
 
 def test_cli_defaults_match_the_library() -> None:
     assert cli.DEFAULT_REVIEW_LIMIT == DEFAULT_LIMIT
+
+
+def test_the_readme_notebook_example_runs(tmp_path: Path, monkeypatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(example.strip().splitlines()) == 5
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(example, "README.md", "exec"), scope)  # noqa: S102 - our own README
+    assert scope["rows"].iloc[0].value == 4.29e9
+    assert scope["summary"].observations > 200 and (tmp_path / "outputs" / "review.html").is_file()

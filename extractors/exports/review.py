@@ -736,6 +736,7 @@ _JS = r"""
     }
     if (!Object.keys(fields).length) { current.editing = false; showPanel(); return; }
     var merged = Object.assign({}, d && d.action === "edit" ? d.fields : {});
+    if (!r.before) { r.before = {}; EDIT.forEach(function (k) { r.before[k] = r[k]; }); }  // for undo
     Object.keys(fields).forEach(function (k) {
       merged[k === "indicator" ? "new_indicator" : k] = fields[k];
       r[k] = NUMERIC[k] ? Number(fields[k]) : fields[k];
@@ -753,7 +754,11 @@ _JS = r"""
       if (r.pending || (d && d.action === "add")) { dropAdded(r); return; }
       setDecision(r, "reject"); flash("rejected"); move(1);
     } else if (key === "e") { current.editing = true; showPanel(); }
-    else if (key === "u") { if (r.pending) { dropAdded(r); return; } setDecision(r, null); flash("decision undone"); }
+    else if (key === "u") {
+      if (r.pending) { dropAdded(r); return; }
+      if (r.before && d && d.action === "edit") { Object.assign(r, r.before); delete r.before; }
+      setDecision(r, null); flash("decision undone");
+    }
   }
   function dropAdded(r) {
     decisions.delete(keyOf(r.k));

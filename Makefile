@@ -11,7 +11,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	$(PY) pipeline.py seeds --out outputs
+	$(VENV)/bin/cn-econ-extract seeds --out outputs
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

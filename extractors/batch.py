@@ -10,19 +10,20 @@ rows go to the table writer as soon as the files before them are done.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache, FileRows, entry_key
+from .corrections import Corrections
 from .inputs import DEFAULT_MAX_FILE_MB, collect_files, find_manifest, max_bytes_of, read_input
 from .manifest import Matcher, read_manifest, unused_rows
 from .model import InputError, SourceMeta
 from .parallel import Runner, extract_rows
 from .partitions import check_keys, write_partitions
+from .reading import decode
 from .tables import TableSet, row_tuple, temp_folder
 from .vocab import rules_version
 
@@ -56,8 +57,14 @@ class _Job:
 def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, workers: int = 1,
               use_cache: bool = True, dask: str | None = None,
               partition_by: tuple[str, ...] = (),
-              max_file_mb: float | None = DEFAULT_MAX_FILE_MB) -> Summary:
-    """Extract every input and write the tables into ``out_dir`` (see the module doc for the order)."""
+              max_file_mb: float | None = DEFAULT_MAX_FILE_MB, corrections: Path | None = None,
+              progress: Callable[[int, int, str], None] | None = None) -> Summary:
+    """Extract every input and write the tables into ``out_dir`` (see the module doc for the order).
+
+    The decisions of the ``corrections`` file (see ``corrections.py``; CorrectionsError when it
+    cannot be used) are applied to each file's rows after extraction (or the cache) and before
+    they are written; ``progress(done, total, file name)`` is called after each file.
+    """
     started = time.perf_counter()
     check_keys(partition_by)
     out_dir = Path(out_dir)
@@ -70,24 +77,26 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
         metas, manifest_errors = read_manifest(manifest)
         errors += manifest_errors
         errors += unused_rows(manifest, metas, files)
+    fixes = Corrections.read(corrections) if corrections is not None else None
     cache = Cache(out_dir / CACHE_FOLDER) if use_cache else None
     version = rules_version()
     summary = Summary(0, 0, 0, 0.0, 0, sources={path.name: path for path in files})
-    show = sys.stderr.isatty()
     with TableSet(out_dir) as tables, Runner(workers, dask) as run:
         match = Matcher(metas)
         jobs = (_Job(path, match(path)) for path in files)
         for i, (job, rows) in enumerate(_results(jobs, run, cache, version, errors, summary,
                                                           max_bytes_of(max_file_mb)), 1):
-            if show:
-                print(f"\r[{i}/{len(files)}] {job.path.name[:40]:<40}", end="", file=sys.stderr)
+            if progress is not None:
+                progress(i, len(files), job.path.name)
+            if fixes is not None:
+                rows = fixes.apply(job.path.name, rows, lambda: decode(job.path.read_bytes(), job.path.name)[0])
             tables.add("observations", rows["observations"])
             tables.add("documents", rows["documents"])
             errors += rows["errors"]
             summary.observations += len(rows["observations"])
             summary.documents += len(rows["documents"])
-        if show:
-            print(file=sys.stderr)
+        if fixes is not None:
+            errors += fixes.errors + fixes.unused()
         error_rows = sorted(row_tuple(e, "errors") if isinstance(e, dict) else e for e in errors)
         tables.add("errors", error_rows)
         if partition_by:

@@ -110,3 +110,4 @@ class Observation:
     char_end: int
     rule: str
     obs_id: str = field(default="")
+    review: str | None = None  # filled only by the corrections stage (confirmed, corrected, added)

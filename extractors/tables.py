@@ -41,6 +41,7 @@ OBSERVATION_COLUMNS: dict[str, str] = {
     "value": "float", "unit": "category", "value_text": "string", "bound": "category",
     "yoy_pct": "float", "share_pct": "float", "rank": "int32", "rank_scope": "string",
     "status": "category", "sentence": "string", "char_start": "int", "char_end": "int", "rule": "category",
+    "review": "category",  # set by the corrections stage: confirmed, corrected, added; null when untouched
 }
 DOCUMENT_COLUMNS: dict[str, str] = {
     "doc_id": "string", "source_file": "string", "publisher": "category", "published": "date",

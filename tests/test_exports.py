@@ -246,6 +246,6 @@ def test_command_line_formats_and_labels(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(out / "observations.xlsx").sheetnames[0] == "观测值"
     page = (out / "review.html").read_text(encoding="utf-8")
     total = len(pd.read_parquet(out / "documents.parquet"))
-    assert page.count('<section class="doc"') == 2 and f"the first 2 of {total} documents" in page
+    assert page.count('<script type="application/json" id="t') == 2 and f"the first 2 of {total} documents" in page
     with pytest.raises(SystemExit):
         main([str(SEEDS), "--out", str(out), "--formats", "pdf"])

@@ -56,11 +56,13 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def write_exports(out_dir: Path, formats: Iterable[str], labels: str = "en",
-                  sources: Mapping[str, Path] | None = None, review_limit: int = DEFAULT_LIMIT) -> list[Path]:
+                  sources: Mapping[str, Path] | None = None, review_limit: int = DEFAULT_LIMIT,
+                  corrections: Path | None = None) -> list[Path]:
     """Write the derived files of ``formats`` into ``out_dir``, which holds the core tables' Parquet.
 
     ``sources`` maps each input file's name (the tables' ``source_file``) to its path, for the
-    review page. Returns the paths written.
+    review page, which also starts from the decisions of ``corrections`` (the file the run
+    applied). Returns the paths written.
     """
     out_dir = Path(out_dir)
     chosen = set(parse_formats(",".join(formats)))
@@ -76,5 +78,5 @@ def write_exports(out_dir: Path, formats: Iterable[str], labels: str = "en",
         if "datapackage" in chosen:
             write_datapackage(out_dir, con)
         if "review" in chosen:
-            write_review(out_dir, con, sources or {}, review_limit)
+            write_review(out_dir, con, sources or {}, review_limit, corrections)
     return sorted(out_dir / name for fmt in chosen for name in FILES.get(fmt, ()))

@@ -32,6 +32,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "period_type": ("year", "half", "quarter", "month", "ytd", "multi_year", "as_of", "day", "unknown"),
     "bound": ("exact", "at_least", "at_most", "approx"),
     "status": ("actual", "estimate", "target"),
+    "review": ("confirmed", "corrected", "added"),
 }
 # units whose value is also given in 亿 (1e8) as value_yi, and what value_yi is then counted in
 YI_UNITS = {"CNY": "亿元", "USD": "亿美元"}

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None, root: Path | None = None, started: float
     """The command line; ``root`` holds the default ``seeds/`` and ``outputs/`` (default: the
     current folder); ``started`` (a perf_counter reading) is when the run began (default: now)."""
     started = time.perf_counter() if started is None else started
-    root = Path.cwd() if root is None else root
+    root = Path() if root is None else root  # relative: the summary names outputs as the user would
     parser = argparse.ArgumentParser(prog="cn-econ-extract", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (searched for *.txt); default seeds/ in the current folder")

@@ -70,6 +70,7 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 OUTSIDE = "-"  # a measure outside the contract: found only to keep its figures from others
+NEEDS_SUBJECT = "?"  # a measure that is the contract's indicator only for a named part
 
 # A code pair `general|industrial` (gdp|industrial_value_added) names a measure whose code
 # depends on the part of the economy it is about: industry's value added is its own indicator.
@@ -105,6 +106,8 @@ def by_sector(code: str, subject: str) -> str | None:
     contract, and for a sector measure whose part is not named (a bare 增加值 says nothing)."""
     if code == OUTSIDE:
         return None
+    if code.startswith(NEEDS_SUBJECT):
+        return code[1:] if subject else None
     if "|" not in code:
         return code
     general, industrial = code.split("|")

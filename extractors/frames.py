@@ -36,6 +36,24 @@ _EACH = regex.compile(r"均|都")
 # An amount that only labels a kind of thing (亿元以上项目, 5000万元以上产业项目) is not a figure.
 _LABEL_AFTER = regex.compile(r"(?:以上|以下)的?[^\d,:;。、]{0,6}?(?:项目|企业)|(?:项目|企业)")
 _MILESTONE_AFTER = regex.compile(r"大关|关口|台阶")
+# 新增4个过五百亿的县市, 2个经济总量超千亿元的县: an amount after a count in its own item, with only
+# a measure's name and a threshold word between, is the class of the things counted
+_COUNTED_CLASS = regex.compile(r"(?<!第)[\d一二三四五六七八九十两]+[个家](?P<between>[^\d,:;。、]{0,10})$")
+_THRESHOLD = regex.compile(r"(?:超过|超|过|近|达到|达|突破|逾)?")
+
+
+def _counted_class(sentence: str, amount: Amount, mentions: "_Mentions") -> bool:
+    """Whether ``amount`` only names the class of things a count before it counts (a threshold);
+    56个项目累计完成投资31.2亿元 is a figure of those projects."""
+    m = _COUNTED_CLASS.search(sentence, _segment_start(sentence, amount.start), amount.start)
+    if m is None:
+        return False
+    rest, pos = "", m.start("between")
+    for mention in mentions.within(pos, amount.start):
+        rest += sentence[pos:mention.start]
+        pos = mention.end
+    rest += sentence[pos:amount.start]
+    return bool(_THRESHOLD.fullmatch(rest))
 _PAREN = regex.compile(r"\([^()]*\)")
 
 
@@ -218,6 +236,17 @@ def _list_items(sentence: str, end: int, floor: int, n: int | None = None) -> li
 _ENUMERATION_COMMA = regex.compile("、")
 
 
+# 快递业务量增长20.8%, 开行数量增长39.6%: a measure word of the growth's own clause that no term knows
+_MEASURE_BEFORE_GROWTH = regex.compile(r"\p{Han}(?:额|量|数|指数|价格|规模)(?:同比|累计|分别)?$")
+
+
+def _own_measure(sentence: str, mention: Mention, growth: Growth) -> bool:
+    """Whether the growth's own clause names a measure of its own after the last mention (in an
+    earlier clause): the growth is that measure's, not the mention's."""
+    clause_start = break_before(sentence, _CLAUSE_BREAK, growth.start)
+    return mention.end <= clause_start and bool(_MEASURE_BEFORE_GROWTH.search(sentence, clause_start, growth.start))
+
+
 def _compact_items(sentence: str, mention: Mention, n: int) -> list[tuple[str, int]]:
     """城乡居民人均可支配收入分别…: the parts a compact word before or in the mention names."""
     start = break_before(sentence, _SEGMENT_BREAK, mention.start)
@@ -337,7 +366,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         if not isinstance(fig, Growth) or not fig.listed:
             flush_growth_list()
         if isinstance(fig, Amount):
-            if fig.kind != "count" and _LABEL_AFTER.match(sentence, fig.end):
+            if fig.kind != "count" and (_LABEL_AFTER.match(sentence, fig.end) or _counted_class(sentence, fig, index)):
                 continue
             if fig.kind == "count" and _counts_something_else(sentence, fig, index):
                 continue
@@ -378,7 +407,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 pending_growth.append(fig)
                 continue
             mention = last_mention_before(fig.start)
-            if mention is not None:
+            if mention is not None and not _own_measure(sentence, mention, fig):
                 _attach_growth(fig, mention)
         elif isinstance(fig, Share):
             target = drafts[-1] if drafts else None

@@ -401,7 +401,7 @@ def _places(sentence: str, home: Place | None, mentions: tuple[Mention, ...] = (
     for m in _WIDER_REFERENCE.finditer(sentence):
         if (context.match(sentence, m.end()) or _SHARE_BASE.search(sentence, max(0, m.start() - 2), m.start())
                 or not _figure_follows(sentence, m.end(), mention_starts)
-                or any(s < m.start() < e for s, e in mention_spans)):
+                or any(s <= m.start() < e for s, e in mention_spans)):
             continue  # 占全国1/3 is a share's base; 到位国内省外资金 an indicator's own word
         place = gazetteer().from_self_reference(m.group(0).replace("国内", "全国"), home)
         if place is not None:

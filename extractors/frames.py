@@ -169,6 +169,8 @@ def _counts_something_else(sentence: str, amount: Amount, mentions: _Mentions) -
     return not mentions.starting_in(after, after + _ACTION_GAP + 1)
 
 
+# 15个产业平台落地项目2200个: the action has a count of its own ahead; the first only counts the actors
+_OWN_COUNT_AHEAD = regex.compile(r"[^\d,:;。、]{0,8}?[\d零〇一二三四五六七八九十百千万两.]+[个家项宗户]")
 _ACTION_GAP = 2  # an adverb may stand between a count and its action: 17个成功签约
 _NEXT_LISTED_COUNT = regex.compile(r"、[\d.零〇一二三四五六七八九十百千万两]+[个家项宗户]")
 
@@ -197,7 +199,7 @@ def _count_mention(sentence: str, mentions: _Mentions, amount: Amount) -> Mentio
     for m in mentions.starting_in(amount.end, clause_end):
         # after the number only an action word names the count (17个项目成功签约); a noun
         # there (17个重大项目) only labels what is counted
-        if (m.verb_only
+        if (m.verb_only and not _OWN_COUNT_AHEAD.match(sentence, m.end, clause_end)
                 and _count_fits(sentence[clause_start:amount.start] + sentence[amount.end:m.end], m, amount)):
             return m
     return None

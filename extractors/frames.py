@@ -249,6 +249,28 @@ def _own_measure(sentence: str, mention: Mention, growth: Growth) -> bool:
     return mention.end <= clause_start and bool(_MEASURE_BEFORE_GROWTH.search(sentence, clause_start, growth.start))
 
 
+_VALUE_JOIN = regex.compile(r"(?:、|和|及|与|,)?")
+_COMMA_CLAUSE = regex.compile(r"[,:;。()]")
+_LISTED_GAP = 8  # what may stand between two listed indicators: 、 and a modifier (、规上服务业)
+_BEFORE_VALUES = regex.compile(r"(?:同比|比上年|分别|均)*(?:分别)")
+
+
+def _listed_mentions(sentence: str, mentions: "_Mentions", values_start: int, n: int) -> list[Mention]:
+    """The ``n`` indicators a 分别 list of values is spread over, when the clause before the values
+    names exactly ``n`` of them joined by 、/和/及/与; else []."""
+    clause_start = break_before(sentence, _COMMA_CLAUSE, values_start)
+    listed = mentions.within(clause_start, values_start)
+    if len(listed) != n:
+        return []
+    for a, b in zip(listed, listed[1:]):
+        between = sentence[a.end:b.start]
+        if len(between) > _LISTED_GAP or not _LIST_JOIN.search(between):
+            return []
+    if "分别" not in sentence[listed[-1].end:values_start]:
+        return []
+    return listed
+
+
 def _compact_items(sentence: str, mention: Mention, n: int) -> list[tuple[str, int]]:
     """城乡居民人均可支配收入分别…: the parts a compact word before or in the mention names."""
     start = break_before(sentence, _SEGMENT_BREAK, mention.start)
@@ -336,6 +358,10 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         if len(values) == 1:
             _attach_growth(values[0], mention)
             return
+        listed = _listed_mentions(sentence, index, values[0].start, len(values))
+        if listed:  # 接待游客人次和旅游收入分别增长17.6%、16.8%: one value per indicator listed
+            drafts.extend(Draft(m, growth=g, subject=m.subject, rule="list.indicators") for m, g in zip(listed, values))
+            return
         items = _list_items(sentence, mention.start, 0, len(values)) if mention else []
         if len(items) != len(values):
             items = _compact_items(sentence, mention, len(values))
@@ -365,8 +391,9 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         last_for[mention] = d
 
     for fig in figures:
-        if not isinstance(fig, Growth) or not fig.listed:
-            flush_growth_list()
+        if not isinstance(fig, Growth) or not fig.listed or (
+                pending_growth and not _VALUE_JOIN.fullmatch(sentence, pending_growth[-1].end, fig.start)):
+            flush_growth_list()  # a new list of values starts: 分别增长9.8%,规上…分别增长6.1%
         if isinstance(fig, Amount):
             if fig.kind != "count" and (_LABEL_AFTER.match(sentence, fig.end) or _counted_class(sentence, fig, index)):
                 continue

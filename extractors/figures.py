@@ -48,6 +48,7 @@ class Share:
     pct: float
     bound: str
     lead_start: int  # where 占/比重 begins: words between it and the number name the total
+    continues: bool = False  # the share once more: a later level (从40.3%提高到45.4%) or the next item's
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,17 @@ def _shares(sentence: str, p: _Patterns) -> list[Share]:
         bound = p.post_bounds[m["post"]] if m["post"] else ("at_least" if m["pre"] == "超过" else "exact")
         found.append(Share(m.start("num"), m.end("num") + 1, sentence[m.start("num"):m.end("num") + 1], value, bound,
                            m.start()))
+        end = m.end()
+        while (more := _SHARE_MORE.match(sentence, end)) and (value := parse_percent(more["num"] + "%")) is not None:
+            # 比重从40.3%提高到45.4%, 比重分别达56.2%、34.7%: the same share again, later or of the next item
+            found.append(Share(more.start("num"), more.end("num") + 1, sentence[more.start("num"):more.end("num") + 1],
+                               value, p.post_bounds[more["post"]] if more["post"] else "exact", m.start(), continues=True))
+            end = more.end()
     return found
+
+
+_SHARE_MORE = regex.compile(
+    rf"(?:、|和|(?:提高|提升|上升|增加|扩大|下降|降低|回落|降)(?:到|至)|增至|降至)(?P<num>{NUMERAL})%(?P<post>以上|左右)?")
 
 
 def _ranks(sentence: str, p: _Patterns) -> list[Rank]:

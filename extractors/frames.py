@@ -439,6 +439,10 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             if mention is not None and not _own_measure(sentence, mention, fig):
                 _attach_growth(fig, mention)
         elif isinstance(fig, Share):
+            if fig.continues and drafts and drafts[-1].share is not None:
+                before = drafts[-1]
+                drafts.append(Draft(before.mention, share=fig, rule="share.next", extra=dict(before.extra)))
+                continue
             target = drafts[-1] if drafts else None
             mention = last_mention_before(fig.lead_start)
             if target is not None and target.share is None and (mention is None or target.mention is mention):
@@ -452,7 +456,23 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 drafts[-1].rank = fig
     flush_growth_list()
     _spread_amount_lists(sentence, drafts)
+    _spread_share_lists(sentence, drafts)
     return drafts
+
+
+def _spread_share_lists(sentence: str, drafts: list[Draft]) -> None:
+    """先进制造业、高技术制造业增加值占…比重分别达56.2%、34.7%: one share per listed item."""
+    shares = [d for d in drafts if d.share is not None and d.amount is None and d.growth is None and d.subject is None]
+    if len(shares) < 2 or "分别" not in sentence[shares[0].share.lead_start:shares[0].share.start]:
+        return
+    mention = shares[0].mention
+    if any(d.mention is not mention for d in shares):
+        return
+    items = _list_items(sentence, mention.start, 0, len(shares))
+    if len(items) == len(shares):
+        for d, (item, _) in zip(shares, items):
+            d.subject = item
+            d.rule = "list." + d.rule
 
 
 def _spread_amount_lists(sentence: str, drafts: list[Draft]) -> None:

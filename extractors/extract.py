@@ -288,9 +288,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     if carried is not None and carried.end is not None and carried.type in ("year", "ytd", "quarter", "half", "month"):
         year_hint = carried.end.year
     hint_stated = ctx.carry is not None and bool(_WRITTEN_YEAR.search(ctx.carry.text))
-    # 比“十三五”时期增长, 超过2022年全年水平: a period a figure is compared with is not its own
-    periods = [p for p in find_periods(sentence, ctx.ref, year_hint, hint_stated)
-               if not _COMPARED_WITH.search(sentence, max(0, p.start - 3), p.start)]
+    periods = find_periods(sentence, ctx.ref, year_hint, hint_stated)
     for cue, status, scope in _status_cues():
         if scope == "onward" and cue.search(sentence):
             ctx.onward_status = status
@@ -385,7 +383,6 @@ def _previous_segment(sentence: str, pos: int) -> int:
     return break_before(sentence, _PHRASE_PUNCT, own - 1) if own else 0
 
 
-_COMPARED_WITH = regex.compile(r"(?:比|较|超过|高于|低于|好于|快于|相当于)[“\"]?$")
 _WRITTEN_YEAR = regex.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}")
 
 

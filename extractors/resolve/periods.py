@@ -396,7 +396,7 @@ def _build_scanner() -> _Scanner:
     scanner = regex.compile("|".join(branches))
     # A period right after 比/较 or right before 同期/相比 is a comparison base: the whole
     # wording is dropped (checked after matching, so that no shorter part of it is kept).
-    base = (regex.compile(f"(?<={fragments['BASE_BEFORE']})"), regex.compile(fragments["BASE_AFTER"]))
+    base = (regex.compile(f"(?<=(?:{fragments['BASE_BEFORE']})[“\"]?)"), regex.compile(fragments["BASE_AFTER"]))
     return scanner, rules, base, regex.compile(f"(?<={fragments['DEADLINE_BEFORE']})")
 
 

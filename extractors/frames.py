@@ -190,8 +190,9 @@ def _count_mention(sentence: str, mentions: _Mentions, amount: Amount) -> Mentio
     # what is counted may be named earlier in the clause: 引荐项目58个、促成落户13个
     clause_start = break_before(sentence, _CLAUSE_BREAK, amount.start)
     phrase = sentence[clause_start:amount.start] + amount.noun
+    own = sentence[seg_start:amount.start] + amount.noun
     for m in before:
-        if _count_fits(phrase, m, amount):
+        if _count_fits(phrase, m, amount) and not _noun_not_head(own, m):
             return m
     # the action word must sit in the count's own list item: 引荐项目58个、促成落户13个
     clause_end_m = _SEGMENT_BREAK.search(sentence, amount.end)
@@ -203,6 +204,17 @@ def _count_mention(sentence: str, mentions: _Mentions, amount: Amount) -> Mentio
                 and _count_fits(sentence[clause_start:amount.start] + sentence[amount.end:m.end], m, amount)):
             return m
     return None
+
+
+_HEAD_TAIL = 2  # characters a counted noun may be followed by and still head its phrase (企业数)
+
+
+def _noun_not_head(item: str, mention: Mention) -> bool:
+    """新增国家中小企业特色产业集群7个: the counted noun (企业) is inside the item but another noun
+    (集群) heads it, so the count is of something else."""
+    noun = _count_nouns()[mention.code][0]
+    found = list(noun.finditer(item))
+    return bool(found) and len(item) - found[-1].end() > _HEAD_TAIL
 
 
 def _list_items(sentence: str, end: int, floor: int, n: int | None = None) -> list[tuple[str, int]]:
@@ -242,11 +254,17 @@ _ENUMERATION_COMMA = regex.compile("、")
 _MEASURE_BEFORE_GROWTH = regex.compile(r"\p{Han}(?:额|量|数|指数|价格|规模)(?:同比|累计|分别)?$")
 
 
-def _own_measure(sentence: str, mention: Mention, growth: Growth) -> bool:
-    """Whether the growth's own clause names a measure of its own after the last mention (in an
-    earlier clause): the growth is that measure's, not the mention's."""
-    clause_start = break_before(sentence, _CLAUSE_BREAK, growth.start)
-    return mention.end <= clause_start and bool(_MEASURE_BEFORE_GROWTH.search(sentence, clause_start, growth.start))
+_MEASURE_BEFORE_AMOUNT = regex.compile(r"\p{Han}(?:额|量|规模)(?:达到|达|突破|超过|超|为|约|近|增至|提高到|提升到)?$")
+_RESTATED = regex.compile(r"(?:折合|约合|折)(?:人民币)?约?$")
+_RESTATED_REACH = 5
+
+
+def _own_measure(sentence: str, mention: Mention, figure: Growth | Amount,
+                 measure: regex.Pattern = _MEASURE_BEFORE_GROWTH) -> bool:
+    """Whether the figure's own clause names a measure of its own after the last mention (in an
+    earlier clause): the figure is that measure's, not the mention's."""
+    clause_start = break_before(sentence, _CLAUSE_BREAK, figure.start)
+    return mention.end <= clause_start and bool(measure.search(sentence, clause_start, figure.start))
 
 
 _VALUE_JOIN = regex.compile(r"(?:、|和|及|与|,)?")
@@ -293,10 +311,14 @@ def _split(segment: str, start: int, joins: regex.Pattern) -> list[tuple[str, in
 
 
 def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous: Mention | None,
-                   continues: bool) -> Draft | None:
+                   continues: bool, prior_count: Amount | None) -> Draft | None:
     """其中10亿元以上项目12个: a count with no wording of its own breaks down the count before it;
-    ``previous`` is the count of the sentence before, which ``continues`` after a ';'."""
+    ``previous`` is the count of the sentence before, which ``continues`` after a ';'; ``prior_count``
+    is the sentence's last count before this one, a figure or not (总量达2037.7万户,其中企业929.8万户
+    breaks down a stock, which is no figure)."""
     earlier = [d for d in drafts if d.amount is not None and d.amount.kind == "count"]
+    if earlier and prior_count is not earlier[-1].amount:
+        return None
     seg_start = break_before(sentence, _SEGMENT_BREAK, amount.start)
     phrase = sentence[seg_start:amount.start] or amount.noun
     if earlier and (sentence[seg_start - 1:seg_start] == "、" or sentence[seg_start:amount.start]
@@ -334,6 +356,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 return before[-1] if before else None
         return None
     pending_growth: list[Growth] = []
+    last_count: Amount | None = None
 
     index = _Mentions(mentions)
 
@@ -395,18 +418,20 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 pending_growth and not _VALUE_JOIN.fullmatch(sentence, pending_growth[-1].end, fig.start)):
             flush_growth_list()  # a new list of values starts: 分别增长9.8%,规上…分别增长6.1%
         if isinstance(fig, Amount):
-            if fig.kind != "count" and (_LABEL_AFTER.match(sentence, fig.end) or _counted_class(sentence, fig, index)):
-                continue
+            prior_count, last_count = last_count, (fig if fig.kind == "count" else last_count)
+            if fig.kind != "count" and (_LABEL_AFTER.match(sentence, fig.end) or _counted_class(sentence, fig, index)
+                                        or _RESTATED.search(sentence, max(0, fig.start - _RESTATED_REACH), fig.start)):
+                continue  # …, 折合1148亿元人民币: the same figure in another currency
             if fig.kind == "count" and _counts_something_else(sentence, fig, index):
                 continue
             mention = _count_mention(sentence, index, fig) if fig.kind == "count" else _money_mention(index, fig)
             if mention is None and fig.kind == "count":
-                inherited = _inherit_count(sentence, fig, drafts, previous_count, continues)
+                inherited = _inherit_count(sentence, fig, drafts, previous_count, continues, prior_count)
                 if inherited is not None:
                     drafts.append(inherited)
                 continue
-            if mention is None:
-                continue
+            if mention is None or (fig.kind != "count" and _own_measure(sentence, mention, fig, _MEASURE_BEFORE_AMOUNT)):
+                continue  # 三大先导产业规模突破2万亿元: the clause's own measure (规模), not the indicator before
             prev = last_for.get(mention)
             if prev is not None and prev.amount is None and drafts and drafts[-1] is prev and \
                     not any(prev.anchor[1] <= p < fig.start for p in period_starts):

@@ -32,6 +32,7 @@ _SEGMENT_BREAK = regex.compile(rf"[,:;。、(){LIST_MARKS}]")
 # "and" between Chinese words: scraped pages that ran a translation tool over part of a sentence
 _LIST_JOIN = regex.compile(r"、|和|及|与|以及|(?<=\p{Han})and(?=\p{Han})")
 _LIST_END = regex.compile(r"等|为|是|分别|均")
+_LIST_LEAD = regex.compile(r".*(?:依次为|依次是|分别为|分别是|为|是|包括)")
 _EACH = regex.compile(r"均|都")
 # An amount that only labels a kind of thing (亿元以上项目, 5000万元以上产业项目) is not a figure.
 _LABEL_AFTER = regex.compile(r"(?:以上|以下)的?[^\d,:;。、]{0,6}?(?:项目|企业)|(?:项目|企业)")
@@ -236,6 +237,8 @@ def _list_items(sentence: str, end: int, floor: int, n: int | None = None) -> li
     cut = _LIST_END.search(segment, first_join.start())
     if cut:
         segment = segment[: cut.start()]
+    if lead := _LIST_LEAD.match(segment, 0, first_join.start()):  # 增速居前三位的依次为A、B和C
+        segment, start = segment[lead.end():], start + lead.end()
     splits = [_split(segment, start, _LIST_JOIN)]
     if n is not None and "、" in segment:
         splits.append(_split(segment, start, _ENUMERATION_COMMA))
@@ -381,6 +384,11 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         if len(values) == 1:
             _attach_growth(values[0], mention)
             return
+        fenbie = sentence.rfind("分别", mention.end, values[0].start)
+        named = _list_items(sentence, fenbie, mention.end, len(values)) if fenbie >= 0 else []
+        if len(named) == len(values):  # …增长8.2%,增速居前三位的依次为A、B和C,分别增长…: the items named before 分别
+            drafts.extend(Draft(mention, growth=g, subject=item, rule="list.growth") for (item, _), g in zip(named, values))
+            return
         listed = _listed_mentions(sentence, index, values[0].start, len(values))
         if listed:  # 接待游客人次和旅游收入分别增长17.6%、16.8%: one value per indicator listed
             drafts.extend(Draft(m, growth=g, subject=m.subject, rule="list.indicators") for m, g in zip(listed, values))
@@ -482,7 +490,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
     flush_growth_list()
     _spread_amount_lists(sentence, drafts)
     _spread_share_lists(sentence, drafts)
-    return drafts
+    return _spread_each(sentence, drafts)
 
 
 def _spread_share_lists(sentence: str, drafts: list[Draft]) -> None:
@@ -498,6 +506,19 @@ def _spread_share_lists(sentence: str, drafts: list[Draft]) -> None:
         for d, (item, _) in zip(shares, items):
             d.subject = item
             d.rule = "list." + d.rule
+
+
+def _spread_each(sentence: str, drafts: list[Draft]) -> list[Draft]:
+    """唐山、沧州两市到位资金均超过150亿元: an amount 均 gives every listed item is one row each."""
+    out = []
+    for d in drafts:
+        if d.amount is not None and d.subject is None and _EACH.search(sentence, d.mention.end, d.amount.start):
+            items = _list_items(sentence, d.mention.start, 0)
+            if len(items) > 1:
+                out += [replace(d, subject=item, rule="list.each." + d.rule, extra=dict(d.extra)) for item, _ in items]
+                continue
+        out.append(d)
+    return out
 
 
 def _spread_amount_lists(sentence: str, drafts: list[Draft]) -> None:

@@ -316,8 +316,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         ctx.previous_count = None
     carried_on = [p for p in periods if p.carries]
     event_days = [p for p in carried_on if p.period.type == "day"] if _event_words().search(sentence) else []
-    # a work report reviews years: a day it names (11月6日至10日,总书记视察) governs nothing after it
-    spans = [p for p in carried_on if p.period.type != "day" or not ctx.is_report]
+    spans = [p for p in carried_on if not ctx.is_report or _governs_report(p.period, ctx.ref)]
     if event_days:
         ctx.carry = event_days[-1]  # the sentences after an event's report go on about that day
     elif spans:
@@ -331,6 +330,20 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     ctx.semicolon_rows = rows if continued else []
     ctx.continued = continued
     return rows
+
+
+_PLAN_REACH = 5  # years a report looks ahead (a five-year plan) or back (a five-year review)
+
+
+def _governs_report(period: Period, ref: date | None) -> bool:
+    """Whether a period a work report names governs its later sentences: the year reviewed, the
+    year planned and five-year spans do; a day or month (2023年6月总书记考察, 11月6日至10日) or a
+    single other year (到2028年建成) is about its own sentence."""
+    if ref is None or period.end is None or period.start is None or period.type in ("day", "month"):
+        return False
+    if period.type == "year":
+        return ref.year - 1 <= period.end.year <= ref.year
+    return period.end.year <= ref.year + _PLAN_REACH and period.start.year >= ref.year - _PLAN_REACH - 1
 
 
 # 、新开工120个: a list item with only an action word before its count
@@ -391,9 +404,11 @@ def _places(sentence: str, home: Place | None, mentions: tuple[Mention, ...] = (
     mention_spans = [(m.start, m.end) for m in mentions]
     found = []
     context = _place_context()
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
     for start, end, place in gazetteer().find(sentence, context=home):
-        if context.match(sentence, end):
-            continue
+        if context.match(sentence, end) or _ROUTE_BEFORE.search(sentence, max(0, start - 1), start) \
+                or _ROUTE_AFTER.match(sentence, end) or any(q0 < start < q1 for q0, q1 in quoted):
+            continue  # “乐购辽宁”, 西宁—成都—曼谷航线, 重庆东至黔江段: a name or a route, not the area
         if place.level == "province" and sentence[start:end] != place.name and not (
                 _CLAUSE_OPENS.match(sentence, start) and _figure_follows(sentence, end, mention_starts)):
             continue  # 湖南 inside a company or base name (中盐红四方湖南生产基地) is not the area
@@ -421,6 +436,9 @@ def _places(sentence: str, home: Place | None, mentions: tuple[Mention, ...] = (
 
 
 _PLACE_LIST_JOIN = regex.compile(r"、|和|及|与")
+_QUOTED = regex.compile(r"[“\"《「][^”\"》」]{1,30}[”\"》」]")
+_ROUTE_BEFORE = regex.compile(r"[—－~～]|(?<!\d)至")
+_ROUTE_AFTER = regex.compile(r"\p{Han}?(?:[—－~～]|至(?![今\d]))")
 _DIGIT = regex.compile(r"\d")
 _SHARE_BASE = regex.compile(r"占|比|于|较")
 

@@ -81,6 +81,7 @@ class _ArticleContext:
     continued: bool = False  # the previous sentence ended with ";": this one continues its list
     semicolon_rows: list[Observation] = field(default_factory=list)  # the rows of that clause
     topic_zone: str = ""  # the zone a news article is about (株洲高新区六大项目竣工…)
+    first_period: PeriodMention | None = None  # the first period the body sets: the headline's
 
 
 def process_file(source_file: str, data: bytes, meta: SourceMeta | None) -> FileResult:
@@ -245,6 +246,22 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
             if obs.value is not None:
                 levels.add(level)
             rows.append(obs)
+    return _headline_rows(text, article, replace(ctx, carry=ctx.first_period, continued=False, semicolon_rows=[]),
+                          rows) + rows
+
+
+def _headline_rows(text: str, article: Article, ctx: _ArticleContext, body: list[Observation]) -> list[Observation]:
+    """A news headline is a sentence too (一季度全市外贸进出口增长两成): its figures are rows unless
+    the body reports the same indicator of the same place, which is the fuller mention.
+    ``ctx`` is a copy carrying the body's first period: the headline sets nothing for the body."""
+    if article.kind != "news" or not article.title or article.body_start <= article.start:
+        return []
+    told = {(r.indicator, r.region, r.status) for r in body}
+    head = normalize(text[article.start:article.body_start], base=article.start)
+    rows = []
+    for start, sentence in _sentences(head, set()):
+        rows += [r for r in _sentence_rows(sentence, start, head, text, ctx)
+                 if (r.indicator, r.region, r.status) not in told]
     return rows
 
 
@@ -321,6 +338,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         ctx.carry = event_days[-1]  # the sentences after an event's report go on about that day
     elif spans:
         ctx.carry = spans[-1]
+    ctx.first_period = ctx.first_period or ctx.carry
     # a cue carries over a ";" only when it heads the list (预计:…;…), not when it follows a figure
     head_end = figures[0].start if figures else len(sentence)
     cue_status = next((status for cue, status, scope in _status_cues()

@@ -305,7 +305,9 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     if carried is not None and carried.end is not None and carried.type in ("year", "ytd", "quarter", "half", "month"):
         year_hint = carried.end.year
     hint_stated = ctx.carry is not None and bool(_WRITTEN_YEAR.search(ctx.carry.text))
-    periods = find_periods(sentence, ctx.ref, year_hint, hint_stated)
+    names = [(m.start(), m.end()) for m in _event_names().finditer(sentence)]
+    periods = [p for p in find_periods(sentence, ctx.ref, year_hint, hint_stated)
+               if not any(n0 <= p.start and p.end < n1 for n0, n1 in names)]  # 三季度…云签约活动 is a name
     for cue, status, scope in _status_cues():
         if scope == "onward" and cue.search(sentence):
             ctx.onward_status = status
@@ -425,8 +427,9 @@ def _places(sentence: str, home: Place | None, mentions: tuple[Mention, ...] = (
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
     for start, end, place in gazetteer().find(sentence, context=home):
         if context.match(sentence, end) or _ROUTE_BEFORE.search(sentence, max(0, start - 1), start) \
-                or _ROUTE_AFTER.match(sentence, end) or any(q0 < start < q1 for q0, q1 in quoted):
-            continue  # “乐购辽宁”, 西宁—成都—曼谷航线, 重庆东至黔江段: a name or a route, not the area
+                or _ROUTE_AFTER.match(sentence, end) or any(q0 < start < q1 for q0, q1 in quoted) \
+                or _is_venue(sentence, start, end):
+            continue  # “乐购辽宁”, 西宁—成都—曼谷航线, 重庆东至黔江段, 在厦门举办: a name, route or venue
         if place.level == "province" and sentence[start:end] != place.name and not (
                 _CLAUSE_OPENS.match(sentence, start) and _figure_follows(sentence, end, mention_starts)):
             continue  # 湖南 inside a company or base name (中盐红四方湖南生产基地) is not the area
@@ -478,6 +481,22 @@ def _figure_follows(sentence: str, end: int, mention_starts: tuple[int, ...]) ->
 
 
 @cache
+def _venue_cues() -> tuple[regex.Pattern, regex.Pattern]:
+    rows = load_table("venue_cues.csv", ("kind", "word"))
+    words = {kind: [r["word"] for r in rows if r["kind"] == kind] for kind in ("before", "event")}
+    return regex.compile(f"(?:{'|'.join(words['before'])})$"), regex.compile("|".join(words["event"]))
+
+
+def _is_venue(sentence: str, start: int, end: int) -> bool:
+    """在厦门举办推介会: the place an event is held in, named after 在/赴 with the event in its clause."""
+    before, event = _venue_cues()
+    if not before.search(sentence, max(0, start - 2), start):
+        return False
+    clause_end = _CLAUSE_END.search(sentence, end)
+    return bool(event.search(sentence, end, clause_end.start() if clause_end else len(sentence)))
+
+
+@cache
 def _section_stop() -> regex.Pattern:
     return regex.compile("|".join(r["word"] for r in load_table("section_stops.csv", ("word",))))
 
@@ -485,6 +504,12 @@ def _section_stop() -> regex.Pattern:
 @cache
 def _event_words() -> regex.Pattern:
     return regex.compile("|".join(r["word"] for r in load_table("event_words.csv", ("word",))))
+
+
+@cache
+def _event_names() -> regex.Pattern:
+    """An event's name: the words of its clause up to an event word (2024年一季度重大项目集中签约仪式)."""
+    return regex.compile(rf"[^,:;。、“”()]{{2,24}}?(?:{_event_words().pattern})")
 
 
 def _period_for(draft: Draft, sentence: str, anchor: int, periods: list[PeriodMention], ctx: _ArticleContext,

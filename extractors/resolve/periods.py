@@ -86,6 +86,7 @@ def _parts(kind: str) -> dict[str, _Part]:
 
 
 _REL = _parts("rel_year")
+_REL_DAY = {r["word"]: int(r["offset"]) for r in _WORD_ROWS if r["kind"] == "rel_day"}
 _SUB = _parts("sub")
 _SINCE_WORDS = frozenset(r["word"] for r in _WORD_ROWS if r["kind"] == "since")
 
@@ -306,6 +307,14 @@ def _rel(g: dict[str, str], ctx: _Context) -> Period | None:
     return _months_period(_stated_year(g, ctx), part.start_month, part.end_month, part.type)
 
 
+def _rel_day(g: dict[str, str], ctx: _Context) -> Period | None:
+    """昨天, 今日: a day counted from the reference date (the dateline); nothing without one."""
+    if ctx.ref is None:
+        return None
+    day = date.fromordinal(ctx.ref.toordinal() + _REL_DAY[g["relday"]])
+    return Period(day, day, "day")
+
+
 def _recent(g: dict[str, str], ctx: _Context) -> Period | None:
     n = _int(g["n"])
     if n is None or not 2 <= n <= _MAX_SPAN_YEARS:
@@ -342,6 +351,7 @@ _RESOLVERS: dict[str, _Resolver] = {
     "month": _month,
     "year": _year,
     "rel": _rel,
+    "rel_day": _rel_day,
     "recent": _recent,
     "span": _span,
 }

@@ -292,6 +292,21 @@ def _listed_mentions(sentence: str, mentions: "_Mentions", values_start: int, n:
     return listed
 
 
+# adverbs and verbs between a part's name and its growth: 股份制企业同比增长
+_BEFORE_GROWTH = regex.compile(r"(?:同比|比上年|比去年同期|比上年同期|分别|累计|全年|均|也|则|亦|实现|达到|达)+$")
+_OWN_PART_MIN = 2
+
+
+def _own_part(sentence: str, mention: Mention, growth: Growth) -> str | None:
+    """国有控股企业增加值增长3.9%,股份制企业增长6.2%: a growth in a later clause than its indicator,
+    after a part named in its own clause, is that part's (None: decide from the context)."""
+    clause_start = break_before(sentence, _COMMA_CLAUSE, growth.start)
+    if clause_start <= mention.end:
+        return None
+    part = _BEFORE_GROWTH.sub("", sentence[clause_start:growth.start])
+    return part if len(part) >= _OWN_PART_MIN else None
+
+
 def _compact_items(sentence: str, mention: Mention, n: int) -> list[tuple[str, int]]:
     """城乡居民人均可支配收入分别…: the parts a compact word before or in the mention names."""
     start = break_before(sentence, _SEGMENT_BREAK, mention.start)
@@ -417,7 +432,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             if len(items) > 1:  # 陶瓷、花炮出口额均提升20%: the same growth for every item
                 drafts.extend(Draft(mention, growth=g, subject=item, rule="list.each") for item, _ in items)
                 return
-        d = Draft(mention, growth=g, rule="growth")
+        d = Draft(mention, growth=g, subject=_own_part(sentence, mention, g), rule="growth")
         drafts.append(d)
         last_for[mention] = d
 

@@ -670,6 +670,9 @@ def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:
             return (clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
                     or _list_topic(sentence, mention.start, drop))
         return clean_subject(amount.noun, tuple(drop)) if amount.noun else ""
+    named = _NAMED_PROJECT.match(sentence, amount.end) if amount is not None and mention.code == "project_investment" else None
+    if named:  # 华翔公司投资3.2亿元的高阻隔薄膜项目: the project is the subject, not its investor
+        return clean_subject(named["subject"], tuple(drop))
     subject = clean_subject(_leading_phrase(sentence, mention.start), tuple(drop))
     if not subject:
         subject = _topic_subject(sentence, mention.start, drop)
@@ -744,6 +747,7 @@ class _ClauseZones:
 _CLAUSE_START = regex.compile(r"[,:;]")
 
 
+_NAMED_PROJECT = regex.compile(r"的(?P<subject>[^,:;。、等的]{2,20}?项目)")
 # what a sum was invested in, named right after it
 _PROJECT_AFTER = regex.compile(r"(?:的|用于|完成|新建了?|建立|建设|启动|实施)(?P<subject>[^,:;。、等]{2,20}?)(?=[,:;。、等]|$|基本|正式|顺利|已)")
 

@@ -293,7 +293,7 @@ def _listed_mentions(sentence: str, mentions: "_Mentions", values_start: int, n:
 
 
 # adverbs and verbs between a part's name and its growth: 股份制企业同比增长
-_BEFORE_GROWTH = regex.compile(r"(?:同比|比上年|比去年同期|比上年同期|分别|累计|全年|均|也|则|亦|实现|达到|达)+$")
+_BEFORE_GROWTH = regex.compile(r"(?:同比|比上年|比去年同期|比上年同期|分别|累计|全年|均|也|则|亦|实现|达到|达|同口径|可比口径|按可比价格计算)+$")
 _OWN_PART_MIN = 2
 
 
@@ -352,7 +352,7 @@ def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous:
         return None
     if mention is None:
         return None
-    if not _count_fits(phrase, mention, amount) or _count_total_verb().search(phrase):
+    if not _count_fits(phrase, mention, amount) or _noun_not_head(phrase, mention) or _count_total_verb().search(phrase):
         return None
     return Draft(mention, amount=amount, subject=phrase, rule="count.breakdown")
 

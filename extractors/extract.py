@@ -21,6 +21,7 @@ from .normalize import NormalizedText, normalize
 from .reading import decode
 from .resolve.indicators import Mention, by_sector, find_mentions
 from .resolve.periods import PeriodMention, find_periods
+from .resolve.places import LEVEL_RANK, sentence_places, wider_elsewhere
 from .resolve.regions import gazetteer
 from .resolve.spans import in_span
 from .resolve.subjects import clean_subject, follows_count, leading_zone, names_a_part
@@ -39,13 +40,6 @@ _FULL_DATE = regex.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.
 _YEAR_IN = regex.compile(r"(?:19|20)\d{2}")
 # 长沙、株洲、湘潭三市: the last item of a list of places may carry the group word
 _PLACE_GROUP = regex.compile(r"[一二三四五六七八九十两\d]+[个]?(?:市|县|区|州|省|地)")
-_SELF_REFERENCE = regex.compile(r"(?:全|我|本|该)(?:市|县|区|州|镇|乡)")
-# 全省/全国 above the home area mostly scope a rank or name an event in local news (全国工业APP
-# 大赛); they are the area only where a figure or an indicator follows at once (全国5963元,
-# 全省规模以上工业增加值增长6%); a province's short name only where it opens a clause
-_WIDER_REFERENCE = regex.compile(r"(?:全|我|本)省|全国|我国|国内")
-_WIDER_REACH = 4  # characters (的, 平均, 实现, 货物贸易) that may stand between such a word and its figure
-_CLAUSE_OPENS = regex.compile(r"(?<![\p{Han}])|(?<=[年月度期来])")
 
 
 @cache
@@ -58,12 +52,6 @@ def _status_cues() -> tuple[tuple[regex.Pattern, str, str], ...]:
 
 
 _CUE_SCOPES = ("clause", "clause_weak", "segment", "onward")
-
-
-@cache
-def _place_context() -> regex.Pattern:
-    words = [r["word"] for r in load_table("place_context.csv", ("word",))]
-    return regex.compile("|".join(sorted(words, key=len, reverse=True)))
 
 
 @dataclass
@@ -142,7 +130,7 @@ def _home_place(article: Article, meta: SourceMeta) -> Place | None:
     if article.kind == "work_report" and article.title:
         found = g.find(article.title, context=area)
         if found:
-            return max(found, key=lambda f: _LEVEL_RANK[f[2].level])[2]
+            return max(found, key=lambda f: LEVEL_RANK[f[2].level])[2]
     if area is not None:
         return area
     if meta.city:
@@ -154,9 +142,6 @@ def _home_place(article: Article, meta: SourceMeta) -> Place | None:
     return g.resolve(meta.province) if meta.province else None  # a provincial text has no city
 
 
-_LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "township": 4}
-
-
 def _topic_place(body: str, article: Article, home: Place | None) -> Place | None:
     """The area an article is about: the most specific place its title (else the first sentence of
     its normalised ``body``) names inside the home area, e.g. 衡东县 in a 衡阳日报 article headed
@@ -165,14 +150,14 @@ def _topic_place(body: str, article: Article, home: Place | None) -> Place | Non
     if home is None:
         # nothing known of the source: the first province or city its title or lead names
         for snippet in (article.title or "", first.group(0) if first else ""):
-            named = [p for _, _, p in _places(snippet, None, tuple(find_mentions(snippet))) if p.level in ("province", "city")]
+            named = [p for _, _, p in sentence_places(snippet, None, tuple(find_mentions(snippet))) if p.level in ("province", "city")]
             if named:
                 return named[0]
         return None
     if home.level in ("county", "township"):
         return home
     for snippet in (article.title or "", first.group(0) if first else ""):
-        inside = [p for _, _, p in _places(snippet, home)
+        inside = [p for _, _, p in sentence_places(snippet, home)
                   if p.level in ("county", "township") and (p.city == home.city or home.level == "province")]
         if inside:
             return inside[0]
@@ -315,7 +300,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     rows: list[Observation] = []
     if figures:
         mentions = find_mentions(sentence)
-        places = _places(sentence, ctx.home, tuple(mentions))
+        places = sentence_places(sentence, ctx.home, tuple(mentions))
         zones = _ClauseZones(sentence, places)
         drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued,
                               tuple(p.start for p in periods))
@@ -419,83 +404,6 @@ def _previous_segment(sentence: str, pos: int) -> int:
 _WRITTEN_YEAR = regex.compile(r"(?:19|20)\d\d|[〇零一二三四五六七八九]{4}")
 
 
-def _places(sentence: str, home: Place | None, mentions: tuple[Mention, ...] = ()) -> list[tuple[int, int, Place]]:
-    mention_starts = tuple(m.start for m in mentions)
-    mention_spans = [(m.start, m.end) for m in mentions]
-    found = []
-    context = _place_context()
-    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
-    for start, end, place in gazetteer().find(sentence, context=home):
-        if context.match(sentence, end) or _ROUTE_BEFORE.search(sentence, max(0, start - 1), start) \
-                or _ROUTE_AFTER.match(sentence, end) or any(q0 < start < q1 for q0, q1 in quoted) \
-                or _is_venue(sentence, start, end):
-            continue  # “乐购辽宁”, 西宁—成都—曼谷航线, 重庆东至黔江段, 在厦门举办: a name, route or venue
-        if place.level == "province" and sentence[start:end] != place.name and not (
-                _CLAUSE_OPENS.match(sentence, start) and _figure_follows(sentence, end, mention_starts)):
-            continue  # 湖南 inside a company or base name (中盐红四方湖南生产基地) is not the area
-        found.append((start, end, place))
-    for m in _WIDER_REFERENCE.finditer(sentence):
-        if (context.match(sentence, m.end()) or _SHARE_BASE.search(sentence, max(0, m.start() - 2), m.start())
-                or not _figure_follows(sentence, m.end(), mention_starts)
-                or any(s <= m.start() < e for s, e in mention_spans)):
-            continue  # 占全国1/3 is a share's base; 到位国内省外资金 an indicator's own word
-        place = gazetteer().from_self_reference(m.group(0).replace("国内", "全国"), home)
-        if place is not None:
-            found.append((m.start(), m.end(), place))
-    for m in _SELF_REFERENCE.finditer(sentence):
-        if context.match(sentence, m.end()):
-            continue
-        place = gazetteer().from_self_reference(m.group(0), home)
-        if place is not None:
-            found.append((m.start(), m.end(), place))
-    found.sort(key=lambda f: f[0])
-    # 醴陵市、炎陵县国家全域旅游示范区: places listed together name no single area for later figures
-    listed = {i for i in range(len(found) - 1)
-              if _PLACE_LIST_JOIN.fullmatch(sentence, found[i][1], found[i + 1][0])}
-    listed |= {i + 1 for i in listed}
-    return [f for i, f in enumerate(found) if i not in listed]
-
-
-_PLACE_LIST_JOIN = regex.compile(r"、|和|及|与")
-_QUOTED = regex.compile(r"[“\"《「][^”\"》」]{1,30}[”\"》」]")
-_ROUTE_BEFORE = regex.compile(r"[—－~～]|(?<!\d)至")
-_ROUTE_AFTER = regex.compile(r"\p{Han}?(?:[—－~～]|至(?![今\d]))")
-_DIGIT = regex.compile(r"\d")
-_SHARE_BASE = regex.compile(r"占|比|于|较")
-
-
-def _wider_elsewhere(place: tuple[int, int, Place], home: Place | None, sentence: str, anchor: int) -> bool:
-    """A place wider than the home area (全国增长5.2%, 高于全省) speaks for the figures of its own
-    clause only: a later clause goes back to the home area."""
-    level = place[2].level
-    wider = home is not None and level in ("country", "province") and _LEVEL_RANK[level] < _LEVEL_RANK[home.level]
-    return wider and _clause_start_before(sentence, anchor) > place[0]
-
-
-def _figure_follows(sentence: str, end: int, mention_starts: tuple[int, ...]) -> bool:
-    """A number or an indicator's wording starts within a few characters after ``end``."""
-    i = bisect.bisect_left(mention_starts, end)
-    if i < len(mention_starts) and mention_starts[i] - end <= _WIDER_REACH:
-        return True
-    return bool(_DIGIT.search(sentence, end, min(len(sentence), end + _WIDER_REACH + 1)))
-
-
-@cache
-def _venue_cues() -> tuple[regex.Pattern, regex.Pattern]:
-    rows = load_table("venue_cues.csv", ("kind", "word"))
-    words = {kind: [r["word"] for r in rows if r["kind"] == kind] for kind in ("before", "event")}
-    return regex.compile(f"(?:{'|'.join(words['before'])})$"), regex.compile("|".join(words["event"]))
-
-
-def _is_venue(sentence: str, start: int, end: int) -> bool:
-    """在厦门举办推介会: the place an event is held in, named after 在/赴 with the event in its clause."""
-    before, event = _venue_cues()
-    if not before.search(sentence, max(0, start - 2), start):
-        return False
-    clause_end = _CLAUSE_END.search(sentence, end)
-    return bool(event.search(sentence, end, clause_end.start() if clause_end else len(sentence)))
-
-
 @cache
 def _section_stop() -> regex.Pattern:
     return regex.compile("|".join(r["word"] for r in load_table("section_stops.csv", ("word",))))
@@ -581,7 +489,7 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         region = list_place
     else:
         before = [p for p in places if p[1] <= max(anchor_start, mention.end)]
-        if before and not _wider_elsewhere(before[-1], region, sentence, anchor_start):
+        if before and not wider_elsewhere(before[-1], region, sentence, anchor_start):
             region = before[-1][2]
     drop += [sentence[s:e] for s, e, _ in places]
     if draft.subject is None:

@@ -39,7 +39,19 @@ def _terms() -> tuple[_Term, ...]:
         except regex.error as e:
             raise ValueError(f"indicator_terms.csv: bad term for {row['code']}: {row['term']!r}: {e}") from e
         terms.append(_Term(row["code"], pattern, row["kind"], row["subject"], row["verb_only"] == "1"))
-    return tuple(terms)
+    return tuple(terms) + (_retail_segment_term(),)
+
+
+_RETAIL_MEASURE = regex.compile(r"(?:零售额|零售|收入)$")
+
+
+def _retail_segment_term() -> _Term:
+    """The segments of retail sales that NBS releases report (retail_segments.csv: 餐饮收入,
+    城镇消费品零售额, 网上零售额) as retail sales of that segment."""
+    parts = {_RETAIL_MEASURE.sub("", r["name"]) for r in load_table("retail_segments.csv", ("name",))
+             if _RETAIL_MEASURE.search(r["name"])}
+    alternation = "|".join(regex.escape(p) for p in sorted(parts, key=len, reverse=True))
+    return _Term("retail_sales", regex.compile(rf"(?P<subject>{alternation})(?:零售额|零售|收入)"), "money", "", False)
 
 
 _LIST_JOINERS = ("、", "和", "与", "及")

@@ -51,7 +51,11 @@ def _retail_segment_term() -> _Term:
     parts = {_RETAIL_MEASURE.sub("", r["name"]) for r in load_table("retail_segments.csv", ("name",))
              if _RETAIL_MEASURE.search(r["name"])}
     alternation = "|".join(regex.escape(p) for p in sorted(parts, key=len, reverse=True))
-    return _Term("retail_sales", regex.compile(rf"(?P<subject>{alternation})(?:零售额|零售|收入)"), "money", "", False)
+    scope = "|".join(regex.escape(r["name"]) for r in load_table("retail_segments.csv", ("name", "kind"))
+                     if r["kind"] == "by_scope" and not _RETAIL_MEASURE.search(r["name"]))
+    # 限额以上单位网上零售额: the scope of units counted is part of the segment
+    return _Term("retail_sales", regex.compile(rf"(?P<subject>(?:{scope}|限上单位|限上)?(?:{alternation}))(?:零售额|零售|收入)"),
+                 "money", "", False)
 
 
 _LIST_JOINERS = ("、", "和", "与", "及")

@@ -290,9 +290,10 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     if carried is not None and carried.end is not None and carried.type in ("year", "ytd", "quarter", "half", "month"):
         year_hint = carried.end.year
     hint_stated = ctx.carry is not None and bool(_WRITTEN_YEAR.search(ctx.carry.text))
-    names = [(m.start(), m.end()) for m in _event_names().finditer(sentence)]
-    periods = [p for p in find_periods(sentence, ctx.ref, year_hint, hint_stated)
-               if not any(n0 <= p.start and p.end < n1 for n0, n1 in names)]  # 三季度…云签约活动 is a name
+    periods = find_periods(sentence, ctx.ref, year_hint, hint_stated)
+    if periods:
+        names = _event_names(sentence)  # 三季度…云签约活动 is a name: its period is the name's
+        periods = [p for p in periods if not any(n0 <= p.start and p.end < n1 for n0, n1 in names)]
     for cue, status, scope in _status_cues():
         if scope == "onward" and cue.search(sentence):
             ctx.onward_status = status
@@ -414,10 +415,14 @@ def _event_words() -> regex.Pattern:
     return regex.compile("|".join(r["word"] for r in load_table("event_words.csv", ("word",))))
 
 
-@cache
-def _event_names() -> regex.Pattern:
-    """An event's name: the words of its clause up to an event word (2024年一季度重大项目集中签约仪式)."""
-    return regex.compile(rf"[^,:;。、“”()]{{2,24}}?(?:{_event_words().pattern})")
+_NAME_BREAK = regex.compile(r"[,:;。、“”()]")
+_MAX_NAME = 24
+
+
+def _event_names(sentence: str) -> list[tuple[int, int]]:
+    """Events' names: the words of their clause up to an event word (2024年一季度重大项目集中签约仪式)."""
+    return [(max(break_before(sentence, _NAME_BREAK, m.start()), m.start() - _MAX_NAME), m.end())
+            for m in _event_words().finditer(sentence)]
 
 
 def _period_for(draft: Draft, sentence: str, anchor: int, periods: list[PeriodMention], ctx: _ArticleContext,

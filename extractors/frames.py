@@ -487,6 +487,10 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             if mention is not None and not _own_measure(sentence, mention, fig):
                 _attach_growth(fig, mention)
         elif isinstance(fig, Share):
+            mention = last_mention_before(fig.lead_start)
+            if mention is not None and mention.end <= break_before(sentence, _COMMA_CLAUSE, fig.lead_start) \
+                    and sentence[break_before(sentence, _COMMA_CLAUSE, fig.lead_start):fig.lead_start]:
+                continue  # …收入稳步提高,工业战略性新兴产业占规上工业比重30%: the share of a part its clause names
             if fig.continues and drafts and drafts[-1].share is not None:
                 before = drafts[-1]
                 drafts.append(Draft(before.mention, share=fig, rule="share.next", extra=dict(before.extra)))

@@ -3,7 +3,7 @@
 Input: a cleaned sentence, the home area of its article and the sentence's indicator mentions.
 Output: (start, end, Place) for each place named as an area, left to right. Names that are not
 areas are left out: a place in quotes or in a route (“乐购辽宁”, 西宁—成都), the venue of an
-event (在厦门举办推介会), a place before a word that makes it an institution (长沙海关); the home
+event (在厦门举办推介会), a place inside examples before 等, a place before a word that makes it an institution (长沙海关); the home
 area's self references (全市, 我县) resolve to it; wider ones (全省, 全国) and a province's short
 name count only where a figure follows at once, and speak for their own clause only.
 """
@@ -47,7 +47,7 @@ def sentence_places(sentence: str, home: Place | None, mentions: tuple[Mention, 
     for start, end, place in gazetteer().find(sentence, context=home):
         if context.match(sentence, end) or _ROUTE_BEFORE.search(sentence, max(0, start - 1), start) \
                 or _ROUTE_AFTER.match(sentence, end) or any(q0 < start < q1 for q0, q1 in quoted) \
-                or _is_venue(sentence, start, end):
+                or _is_venue(sentence, start, end) or _EXAMPLE_AFTER.match(sentence, end):
             continue  # “乐购辽宁”, 西宁—成都—曼谷航线, 重庆东至黔江段, 在厦门举办: a name, route or venue
         if place.level == "province" and sentence[start:end] != place.name and not (
                 _CLAUSE_OPENS.match(sentence, start) and _figure_follows(sentence, end, mention_starts)):
@@ -76,6 +76,8 @@ def sentence_places(sentence: str, home: Place | None, mentions: tuple[Mention, 
 
 
 _PLACE_LIST_JOIN = regex.compile(r"、|和|及|与")
+# 揭阳中石油炼化一体化等23个项目, 徽州鱼灯等: a place inside the examples before 等 names no area
+_EXAMPLE_AFTER = regex.compile(r"[^,:;。、]{0,12}?等(?![级次])")
 _QUOTED = regex.compile(r"[“\"《「][^”\"》」]{1,30}[”\"》」]")
 _ROUTE_BEFORE = regex.compile(r"[—－~～]|(?<!\d)至")
 _ROUTE_AFTER = regex.compile(r"\p{Han}?(?:[—－~～]|至(?![今\d]))")

@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from extractors.batch import default_workers, run_batch
-from extractors.exports import FORMATS, parse_formats, write_exports
+from extractors.batch import NoInput, default_workers, run_batch
+from extractors.exports import FORMATS, parse_formats
 from extractors.exports.review import DEFAULT_LIMIT
 from extractors.inputs import DEFAULT_MAX_FILE_MB
 from extractors.partitions import PARTITION_KEYS
@@ -56,9 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--partition-by: unknown key(s) {', '.join(unknown)}; choose from {', '.join(PARTITION_KEYS)}")
     try:
         summary = run_batch(paths, args.manifest, args.out, workers=args.workers, use_cache=not args.no_cache,
-                            dask=args.dask, partition_by=partition_by, max_file_mb=args.max_file_mb)
-        write_exports(args.out, formats, args.labels, summary.sources, args.review_limit)
-    except OutputError as e:  # already names the folder and the cause
+                            dask=args.dask, partition_by=partition_by, max_file_mb=args.max_file_mb,
+                            formats=formats, labels=args.labels, review_limit=args.review_limit)
+    except NoInput as e:
+        print(f"error: nothing to read, {args.out} left as it was: {e}", file=sys.stderr)
+        return 1
+    except OutputError as e:  # already names the file or folder and the cause
         print(f"error: {e}", file=sys.stderr)
         return 2
     except OSError as e:
@@ -67,9 +70,6 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as e:  # e.g. --dask without the dask extra installed
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if summary.files_read == 0:
-        print("error: no input file could be read (see errors.csv)", file=sys.stderr)
-        return 1
     print(f"{summary.documents} documents, {summary.observations} observations, {summary.errors} errors "
           f"in {summary.seconds:.2f} s ({summary.files_extracted} files extracted, {summary.files_cached} from cache)"
           f" -> {args.out}")

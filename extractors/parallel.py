@@ -1,7 +1,10 @@
 """Where per-file extraction runs: in this process, in a local process pool, or on a Dask cluster.
 
-A ``Runner`` gives one ``submit(fn, *args) -> future`` (a future has ``.result()``) for all
-three, so the batch loop is the same. The work sent out is ``extract_rows``: a pure function
+A ``Runner`` gives one ``submit(fn, *args) -> future`` and ``result(future, fn, *args)`` for all
+three, so the batch loop is the same. A worker process that dies (the kernel's out-of-memory
+killer, a crash in a C library) breaks a local pool: the pool is replaced and each file that was
+in flight runs again alone in a fresh process; a file whose process dies again is given up
+(``result`` returns None, the batch writes an errors row ``extract: worker died``). The work sent out is ``extract_rows``: a pure function
 of a file's name, bytes and metadata, so results do not depend on where or when it ran.
 """
 from __future__ import annotations
@@ -10,6 +13,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from .cache import FileRows
@@ -18,6 +22,7 @@ from .model import SourceMeta
 from .tables import document_key, error_key, observation_key, observation_row, row_tuple
 
 Submit = Callable[..., Any]
+WORKER_DIED = "worker died"
 
 
 def extract_rows(source_file: str, data: bytes, meta: SourceMeta | None) -> FileRows:
@@ -58,7 +63,23 @@ class Runner:
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._submit is None:
             self._submit = self._start()
-        return self._submit(fn, *args)
+        try:
+            return self._submit(fn, *args)
+        except BrokenProcessPool:  # a worker died since the last submit: a new pool takes over
+            self._submit = self._start()
+            return self._submit(fn, *args)
+
+    def result(self, future: Any, fn: Callable[..., Any], *args: Any) -> Any:
+        """``future.result()``, where ``future = submit(fn, *args)``; None if the work killed its
+        worker process twice (the second time alone in a fresh process)."""
+        try:
+            return future.result()
+        except BrokenProcessPool:  # the next submit replaces the pool
+            return _in_fresh_process(fn, *args)
+        except Exception as e:
+            if type(e).__name__ == "KilledWorker":  # Dask gave up after retrying on other workers
+                return None
+            raise
 
     def _start(self) -> Submit:
         if self.dask_address is not None:
@@ -69,6 +90,15 @@ class Runner:
             return _inline
         _warm_up()
         return self._stack.enter_context(ProcessPoolExecutor(max_workers=self.workers)).submit
+
+
+def _in_fresh_process(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` alone in a new process (so that only this work can kill it); None if it dies."""
+    with ProcessPoolExecutor(max_workers=1) as one:
+        try:
+            return one.submit(fn, *args).result()
+        except BrokenProcessPool:
+            return None
 
 
 def _inline(fn: Callable[..., Any], *args: Any) -> Future:

@@ -18,6 +18,9 @@ from pathlib import Path
 from .tables import OutputError
 
 LOCK_NAME = ".lock"
+# folders (device, inode) this process holds: a POSIX lock does not stop its own process, and
+# closing any descriptor of the file would drop it
+_HELD: set[tuple[int, int]] = set()
 
 
 class FolderBusy(OutputError):
@@ -30,14 +33,20 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
     created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        st = os.stat(out_dir)
+        folder = (st.st_dev, st.st_ino)
+        if folder in _HELD:
+            raise _busy(out_dir, str(os.getpid()))
         fd = _acquire(out_dir / LOCK_NAME, out_dir)
     except FolderBusy:
         raise
     except OSError as e:
         raise OutputError(f"cannot create output folder {out_dir}: {e.strerror or e}") from e
+    _HELD.add(folder)
     try:
         yield
     finally:
+        _HELD.discard(folder)
         try:
             os.unlink(out_dir / LOCK_NAME)  # before the lock goes: no one else can hold this file yet
         finally:
@@ -49,6 +58,11 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
                 pass
 
 
+def _busy(out_dir: Path, holder: str) -> FolderBusy:
+    return FolderBusy(f"output folder {out_dir} is in use by another run (pid {holder}); "
+                      "wait for it to finish or choose another --out")
+
+
 def _acquire(path: Path, out_dir: Path) -> int:
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
@@ -57,8 +71,7 @@ def _acquire(path: Path, out_dir: Path) -> int:
         except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: another process holds it
             holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
             os.close(fd)
-            raise FolderBusy(f"output folder {out_dir} is in use by another run (pid {holder}); "
-                             "wait for it to finish or choose another --out") from None
+            raise _busy(out_dir, holder) from None
         except BaseException:
             os.close(fd)
             raise

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-_MAX_CAUSE = 200  # characters of a writer's message: one readable line, not its whole dump
+_MAX_CAUSE = 400  # characters of a writer's message: one readable line, not its whole dump
 
 
 class ExportError(Exception):
@@ -19,7 +19,9 @@ class ExportError(Exception):
             self.cause = error.strerror
         else:
             text = " ".join(str(error).split()) or "no message"
-            self.cause = f"{type(error).__name__}: {text[:_MAX_CAUSE]}"
+            if len(text) > _MAX_CAUSE:  # the reason is often at the end (…: File too large)
+                text = f"{text[:_MAX_CAUSE // 2]} … {text[-_MAX_CAUSE // 2:]}"
+            self.cause = f"{type(error).__name__}: {text}"
         super().__init__(f"cannot write {name}: {self.cause}")
 
 

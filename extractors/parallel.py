@@ -10,7 +10,10 @@ of a file's name, bytes and metadata, so results do not depend on where or when 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -89,16 +92,35 @@ class Runner:
         if self.workers == 1:
             return _inline
         _warm_up()
-        return self._stack.enter_context(ProcessPoolExecutor(max_workers=self.workers)).submit
+        return self._stack.enter_context(_pool(self.workers)).submit
 
 
 def _in_fresh_process(fn: Callable[..., Any], *args: Any) -> Any:
     """``fn(*args)`` alone in a new process (so that only this work can kill it); None if it dies."""
-    with ProcessPoolExecutor(max_workers=1) as one:
+    with _pool(1) as one:
         try:
             return one.submit(fn, *args).result()
         except BrokenProcessPool:
             return None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker start-up: when the batch process is killed (SIGKILL) its workers go too, instead of
+    lingering idle for ever (Linux only: the kernel's parent-death signal)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _inline(fn: Callable[..., Any], *args: Any) -> Future:

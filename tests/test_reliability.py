@@ -201,6 +201,40 @@ def test_temp_files_of_runs_killed_in_the_export_phase_are_removed(good_run: Pat
     assert not list((out / CACHE_FOLDER).glob("*/.*.tmp"))
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_workers_of_a_killed_run_do_not_linger(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "pipeline.py"), str(SEEDS), "--out", str(out),
+                             "--workers", "2", "--no-cache"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline and not _workers_of(out):
+        time.sleep(0.01)
+    assert _workers_of(out), "the run never started its workers"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for _ in range(100):
+        if not _workers_of(out):
+            break
+        time.sleep(0.05)
+    assert _workers_of(out) == []
+
+
+def _workers_of(out: Path) -> list[int]:
+    """Processes other than the run's own whose command line names the output folder."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError, ValueError):
+            continue
+        if str(out).encode() in cmdline and parent != os.getpid() and state != "Z":
+            found.append(int(pid))
+    return found
+
+
 def _listing(folder: Path) -> list[str]:
     try:
         return os.listdir(folder)

@@ -9,7 +9,8 @@ Shapes (sizes at scale 1, as in issue 11):
 
 Each runs ``pipeline.py FILE --out DIR --formats all --review-limit 0 --no-cache`` in a fresh
 process; the peak RSS is the largest of that process and its workers (``wait4``'s rusage).
-Goal (issue 11): each under 2 minutes and 1 GB.
+Goal (issue 11): each under 2 minutes and 1 GB. A run still going after ``--limit`` seconds is
+stopped (exit -9 in the table).
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ SHAPES = {
 }
 
 
-def run(name: str, text: str, work: Path) -> dict:
+def run(name: str, text: str, work: Path, limit: float) -> dict:
     inputs = work / name
     inputs.mkdir(parents=True)
     path = inputs / f"{name}.txt"
@@ -63,9 +64,19 @@ def run(name: str, text: str, work: Path) -> dict:
     proc = subprocess.Popen([sys.executable, str(ROOT / "pipeline.py"), str(path), "--out", str(out),
                              "--formats", "all", "--review-limit", "0", "--no-cache"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
+    try:
+        while True:  # polled, so that a run past the limit is stopped and reported as such
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > limit:
+                proc.kill()
+            time.sleep(0.05)
+    except BaseException:
+        proc.kill()
+        raise
     seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # -9: stopped at the limit
     stdout, stderr = proc.stdout.read(), proc.stderr.read()
     sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()} if out.exists() else {}
     return {"shape": name, "MB": path.stat().st_size / MB, "seconds": seconds,
@@ -78,6 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="size factor for every shape (default 1)")
     parser.add_argument("--only", choices=sorted(SHAPES), action="append", help="run only these shapes")
+    parser.add_argument("--limit", type=float, default=600, help="seconds before a shape's run is stopped (default 600)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp folder)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="shapes."))
@@ -85,7 +97,7 @@ def main() -> None:
         print("| shape | input MB | wall s | peak RSS MB | exit | observations.csv MB | review.html MB |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for name in args.only or SHAPES:
-            r = run(name, SHAPES[name](args.scale), work)
+            r = run(name, SHAPES[name](args.scale), work, args.limit)
             print(f"| {r['shape']} | {r['MB']:.1f} | {r['seconds']:.1f} | {r['peak_rss_MB']:.0f} | {r['exit']} "
                   f"| {r['observations_csv_MB']:.1f} | {r['review_MB']:.1f} |", flush=True)
             print(f"  {r['summary']}", file=sys.stderr, flush=True)

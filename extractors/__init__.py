@@ -82,13 +82,15 @@ def run(paths: Iterable[StrPath], out: StrPath, *, manifest: StrPath | None = No
     ``review_limit`` to 300 documents (0: all). Returns the run's
     ``Summary`` (counts, seconds, the input files by name). Raises ``FileNotFoundError`` for a
     missing manifest or corrections file, ``ValueError`` for bad arguments or an unusable
-    corrections file, and ``extractors.tables.OutputError`` when ``out`` cannot be written.
+    corrections file, ``extractors.batch.NoInput`` when no input could be read (``out`` is then left
+    as it was), and ``extractors.tables.OutputError`` when ``out`` cannot be written or another run
+    holds it (the previous set of files stays complete).
     Prints nothing.
     """
     from pathlib import Path
 
     from .batch import default_workers, run_batch
-    from .exports import parse_formats, write_exports
+    from .exports import parse_formats
     from .exports.review import DEFAULT_LIMIT
     from .inputs import DEFAULT_MAX_FILE_MB
 
@@ -100,10 +102,8 @@ def run(paths: Iterable[StrPath], out: StrPath, *, manifest: StrPath | None = No
     if workers < 1:
         raise ValueError("workers must be at least 1")
     out = Path(out)
-    summary = run_batch([Path(p) for p in paths], None if manifest is None else Path(manifest), out,
-                        workers=workers, use_cache=use_cache, dask=dask, partition_by=tuple(partition_by),
-                        max_file_mb=DEFAULT_MAX_FILE_MB if max_file_mb is None else max_file_mb,
-                        corrections=None if corrections is None else Path(corrections), progress=progress)
-    write_exports(out, chosen, labels, summary.sources, DEFAULT_LIMIT if review_limit is None else review_limit,
-                  corrections=None if corrections is None else Path(corrections))
-    return summary
+    return run_batch([Path(p) for p in paths], None if manifest is None else Path(manifest), out,
+                     workers=workers, use_cache=use_cache, dask=dask, partition_by=tuple(partition_by),
+                     max_file_mb=DEFAULT_MAX_FILE_MB if max_file_mb is None else max_file_mb,
+                     formats=chosen, labels=labels, review_limit=DEFAULT_LIMIT if review_limit is None else review_limit,
+                     corrections=None if corrections is None else Path(corrections), progress=progress)

@@ -6,6 +6,11 @@ observations follow in order of (char_start, char_end, indicator, obs_id) and it
 order of char_start. Errors, one or a few per bad input, are kept until the end and sorted by
 (source_file, stage, reason). Results are streamed: at most a window of files is in flight and
 rows go to the table writer as soon as the files before them are done.
+
+The output folder changes only at the end, and as one set: the tables and the derived files of
+``formats`` are written into a staging folder, then all of them are swapped in (files of formats
+not chosen are removed). A run that can read no input at all changes nothing and raises
+NoInput; a second run into a folder another run holds raises FolderBusy (``outlock``).
 """
 from __future__ import annotations
 
@@ -16,15 +21,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contextlib import ExitStack
+
 from .cache import Cache, FileRows, entry_key
 from .corrections import Corrections
+from .exports import OUTPUT_NAMES, not_chosen, stage_exports
+from .exports.files import ExportError
+from .exports.review import DEFAULT_LIMIT
 from .inputs import DEFAULT_MAX_FILE_MB, collect_files, find_manifest, max_bytes_of, read_input
 from .manifest import Matcher, read_manifest, unused_rows
 from .model import InputError, SourceMeta
-from .parallel import Runner, extract_rows
+from .outlock import folder_lock
+from .parallel import WORKER_DIED, Runner, extract_rows
 from .partitions import check_keys, write_partitions
 from .reading import decode
-from .tables import TableSet, row_tuple, temp_folder
+from .tables import OutputError, TableSet, remove_stale, row_tuple
 from .vocab import rules_version
 
 CACHE_FOLDER = ".cache"
@@ -32,6 +43,11 @@ CACHE_FOLDER = ".cache"
 _IN_FLIGHT_PER_WORKER = 4
 # finished (e.g. cached) files allowed to wait behind one still in flight
 _MAX_WAITING = 256
+CORE_FORMATS = ("parquet", "csv")
+
+
+class NoInput(Exception):
+    """No input gave any text: the message says, per path, what was wrong; nothing was written."""
 
 
 @dataclass
@@ -51,15 +67,19 @@ class _Job:
     path: Path
     meta: SourceMeta | None
     key: str | None = None
+    data: bytes | None = None  # kept while in flight, to retry the file if its worker dies
     pending: object = None  # a future, or the cached rows
 
 
 def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, workers: int = 1,
               use_cache: bool = True, dask: str | None = None,
               partition_by: tuple[str, ...] = (),
-              max_file_mb: float | None = DEFAULT_MAX_FILE_MB, corrections: Path | None = None,
+              max_file_mb: float | None = DEFAULT_MAX_FILE_MB,
+              formats: tuple[str, ...] = CORE_FORMATS, labels: str = "en",
+              review_limit: int = DEFAULT_LIMIT, corrections: Path | None = None,
               progress: Callable[[int, int, str], None] | None = None) -> Summary:
-    """Extract every input and write the tables into ``out_dir`` (see the module doc for the order).
+    """Extract every input and write the tables and the derived files of ``formats`` into
+    ``out_dir`` (see the module doc for the order and the swap).
 
     The decisions of the ``corrections`` file (see ``corrections.py``; CorrectionsError when it
     cannot be used) are applied to each file's rows after extraction (or the cache) and before
@@ -69,6 +89,8 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
     check_keys(partition_by)
     out_dir = Path(out_dir)
     files, errors = collect_files(paths)
+    if not files:
+        raise NoInput(_nothing_read(paths, files, errors))
     files.sort(key=lambda p: (p.name, str(p)))
     if manifest is None:
         manifest = find_manifest(paths)
@@ -78,37 +100,73 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
         errors += manifest_errors
         errors += unused_rows(manifest, metas, files)
     fixes = Corrections.read(corrections) if corrections is not None else None
-    cache = Cache(out_dir / CACHE_FOLDER) if use_cache else None
     version = rules_version()
     summary = Summary(0, 0, 0, 0.0, 0, sources={path.name: path for path in files})
-    with TableSet(out_dir) as tables, Runner(workers, dask) as run:
-        match = Matcher(metas)
-        jobs = (_Job(path, match(path)) for path in files)
-        for i, (job, rows) in enumerate(_results(jobs, run, cache, version, errors, summary,
-                                                          max_bytes_of(max_file_mb)), 1):
-            if progress is not None:
-                progress(i, len(files), job.path.name)
-            if fixes is not None:
-                rows = fixes.apply(job.path.name, rows, lambda: decode(job.path.read_bytes(), job.path.name)[0])
-            tables.add("observations", rows["observations"])
-            tables.add("documents", rows["documents"])
-            errors += rows["errors"]
-            summary.observations += len(rows["observations"])
-            summary.documents += len(rows["documents"])
+    with folder_lock(out_dir), ExitStack() as staged:
+        remove_stale(out_dir, OUTPUT_NAMES)  # only now: a live run's temp files are its own
+        cache = Cache(out_dir / CACHE_FOLDER) if use_cache else None
+        Cache.remove_temps(out_dir / CACHE_FOLDER)
+        tables: TableSet | None = None  # opened at the first readable file: no input, no change
+        with Runner(workers, dask) as run:
+            match = Matcher(metas)
+            jobs = (_Job(path, match(path)) for path in files)
+            for i, (job, rows) in enumerate(_results(jobs, run, cache, version, errors, summary,
+                                                     max_bytes_of(max_file_mb)), 1):
+                if progress is not None:
+                    progress(i, len(files), job.path.name)
+                if _unreadable(rows):
+                    errors += rows["errors"]
+                    continue
+                if fixes is not None:
+                    rows = fixes.apply(job.path.name, rows, lambda: decode(job.path.read_bytes(), job.path.name)[0])
+                errors += rows["errors"]
+                if tables is None:
+                    tables = staged.enter_context(TableSet(out_dir))
+                tables.add("observations", rows["observations"])
+                tables.add("documents", rows["documents"])
+                summary.observations += len(rows["observations"])
+                summary.documents += len(rows["documents"])
         if fixes is not None:
             errors += fixes.errors + fixes.unused()
         error_rows = sorted(row_tuple(e, "errors") if isinstance(e, dict) else e for e in errors)
+        if tables is None:
+            raise NoInput(_nothing_read(paths, files, error_rows))
+        if cache is not None:
+            cache.release()
         tables.add("errors", error_rows)
+        folder = tables.finish()
         if partition_by:
-            folder = temp_folder(out_dir, "observations")
-            tables.add_extra("observations", folder)
-            write_partitions(tables.parquet_temp("observations"), Path(folder), partition_by)
-        tables.commit()
-    if cache is not None:
-        cache.prune()
+            write_partitions(str(folder / "observations.parquet"), folder / "observations", partition_by)
+        try:
+            stage_exports(folder, formats, labels, summary.sources, review_limit, corrections)
+        except ExportError as e:
+            raise OutputError(f"cannot write {out_dir / e.name}: {e.cause}") from e
+        tables.commit(remove=not_chosen(formats))
+        if cache is not None:
+            cache.prune()
     summary.errors = len(error_rows)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _unreadable(rows: FileRows) -> bool:
+    """The file gave no text (empty, binary, bad encoding): it is only an errors row."""
+    return any(error[1] == "read" for error in rows["errors"])
+
+
+_MAX_REASONS = 10  # a folder of unreadable files is summed up, not listed in full
+
+
+def _nothing_read(paths: list[Path], files: list[Path], errors: list) -> str:
+    """Why the paths gave nothing: ``no such file or folder: seed``, ``no .txt files under DIR`` …"""
+    rows = [row_tuple(e, "errors") if isinstance(e, dict) else e for e in errors]
+    reasons = [f"{reason}: {source}" for source, stage, reason in sorted(rows) if stage in ("input", "read")]
+    for path in paths:
+        if os.path.isdir(path) and not any(Path(path) in f.parents for f in files):
+            reasons.append(f"no .txt files under {path}")
+    if len(reasons) > _MAX_REASONS:
+        reasons[_MAX_REASONS:] = [f"and {len(reasons) - _MAX_REASONS} more"]
+    return "; ".join(reasons) or "no input file"
 
 
 def _results(jobs: Iterable[_Job], run: Runner, cache: Cache | None, version: str,
@@ -131,6 +189,7 @@ def _results(jobs: Iterable[_Job], run: Runner, cache: Cache | None, version: st
             job.pending = cached
             summary.files_cached += 1
         else:
+            job.data = data
             job.pending = run.submit(extract_rows, job.path.name, data, job.meta)
             summary.files_extracted += 1
             in_flight += 1
@@ -139,17 +198,20 @@ def _results(jobs: Iterable[_Job], run: Runner, cache: Cache | None, version: st
                           or isinstance(window[0].pending, dict)):
             if not isinstance(window[0].pending, dict):
                 in_flight -= 1
-            yield _finish(window.popleft(), cache)
+            yield _finish(window.popleft(), run, cache)
     while window:
-        yield _finish(window.popleft(), cache)
+        yield _finish(window.popleft(), run, cache)
 
 
-def _finish(job: _Job, cache: Cache | None) -> tuple[_Job, FileRows]:
+def _finish(job: _Job, run: Runner, cache: Cache | None) -> tuple[_Job, FileRows]:
     if isinstance(job.pending, dict):
         return job, job.pending
-    rows = job.pending.result()
-    if cache is not None:
-        cache.put(job.key, rows)
+    rows = run.result(job.pending, extract_rows, job.path.name, job.data, job.meta)
+    job.data = None
+    if rows is None:  # its worker died twice (out of memory?): the batch goes on without it
+        rows = {"observations": [], "documents": [], "errors": [(job.path.name, "extract", WORKER_DIED)]}
+    elif cache is not None:
+        (cache.hold if _unreadable(rows) else cache.put)(job.key, rows)
     return job, rows
 
 

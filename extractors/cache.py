@@ -39,6 +39,7 @@ class Cache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()
+        self.held: list[tuple[str, FileRows]] = []
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
@@ -65,6 +66,27 @@ class Cache:
             os.replace(tmp, path)
         except OSError:
             pass
+
+    def hold(self, key: str, rows: FileRows) -> None:
+        """``put`` later, at ``release``: for a file that gave only an errors row (a few bytes),
+        so that a run over nothing readable leaves the cache as it was."""
+        self.used.add(key)
+        self.held.append((key, rows))
+
+    def release(self) -> None:
+        for key, rows in self.held:
+            self.put(key, rows)
+        self.held = []
+
+    @staticmethod
+    def remove_temps(folder: Path) -> None:
+        """Drop the half-written entries of a killed run (``put``'s temp files), even when this
+        run does not use the cache."""
+        for path in folder.glob("*/.*.tmp"):
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
     def prune(self) -> int:
         """Delete the entries this run did not use (old versions of files, removed files); returns how many."""

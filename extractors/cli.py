@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None, root: Path | None = None, started: float
     if args.workers < 1:
         parser.error("--workers must be at least 1")
 
+    from .batch import NoInput
     from .corrections import CorrectionsError
     from .exports import parse_formats
     from .partitions import PARTITION_KEYS
@@ -83,6 +84,9 @@ def main(argv: list[str] | None = None, root: Path | None = None, started: float
                                  use_cache=not args.no_cache, labels=args.labels, review_limit=args.review_limit,
                                  partition_by=partition_by, max_file_mb=args.max_file_mb, dask=args.dask,
                                  progress=_progress if sys.stderr.isatty() else None)
+    except NoInput as e:
+        print(f"error: nothing to read, {args.out} left as it was: {e}", file=sys.stderr)
+        return 1
     except CorrectionsError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -97,9 +101,6 @@ def main(argv: list[str] | None = None, root: Path | None = None, started: float
         return 2
     if sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
-    if summary.files_read == 0:
-        print("error: no input file could be read (see errors.csv)", file=sys.stderr)
-        return 1
     print(f"{summary.documents} documents, {summary.observations} observations, {summary.errors} errors "
           f"in {time.perf_counter() - started:.2f} s ({summary.files_extracted} files extracted, {summary.files_cached} from cache)"
           f" -> {args.out}")

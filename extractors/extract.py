@@ -83,6 +83,8 @@ def process_file(source_file: str, data: bytes, meta: SourceMeta | None) -> File
     articles = split_articles(text, source_file, meta.title)
     for article in articles:
         rows = extract_article(text, article, meta)
+        result.errors += [_too_large_error(obs) for obs in rows if not _real_measures(obs)]
+        rows = [obs for obs in rows if _real_measures(obs)]
         result.observations += rows
         result.documents.append(_document_row(article, meta, len(rows)))
     return result
@@ -230,7 +232,7 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
             seen.add(key)
             if obs.value is not None:
                 levels.add(level)
-            rows.append(obs)
+            rows.append(_in_window(obs, sentence, start, norm))
     return _headline_rows(text, article, replace(ctx, carry=ctx.first_period, continued=False, semicolon_rows=[]),
                           rows) + rows
 
@@ -245,9 +247,60 @@ def _headline_rows(text: str, article: Article, ctx: _ArticleContext, body: list
     head = normalize(text[article.start:article.body_start], base=article.start)
     rows = []
     for start, sentence in _sentences(head, set()):
-        rows += [r for r in _sentence_rows(sentence, start, head, text, ctx)
+        rows += [_in_window(r, sentence, start, head) for r in _sentence_rows(sentence, start, head, text, ctx)
                  if (r.indicator, r.region, r.status) not in told]
     return rows
+
+
+SENTENCE_WINDOW = 300  # characters of ``sentence`` a row keeps around its figure
+_CLAUSE_MARK = regex.compile(r"[,:;，；：、。!?！？]")
+
+
+def _in_window(obs: Observation, sentence: str, offset: int, norm: NormalizedText) -> Observation:
+    """The row with ``sentence`` cut to a window around its figure (``offset``: the sentence's
+    start in ``norm``). Text without sentence punctuation can make one sentence of megabytes,
+    and every row of it storing the whole made memory and output grow with rows × length."""
+    if len(sentence) <= SENTENCE_WINDOW:
+        return obs
+    start = bisect.bisect_left(norm.offsets, obs.char_start) - offset
+    end = bisect.bisect_left(norm.offsets, obs.char_end - 1) + 1 - offset
+    return replace(obs, sentence=sentence_window(sentence, start, end))
+
+
+def sentence_window(sentence: str, start: int, end: int) -> str:
+    """At most SENTENCE_WINDOW characters of ``sentence`` around [start, end), the figure, about
+    as much before it as after; a clause cut in two at either edge is left out."""
+    if len(sentence) <= SENTENCE_WINDOW:
+        return sentence
+    end = min(end, start + SENTENCE_WINDOW)
+    lo = max(0, start - (SENTENCE_WINDOW - (end - start)) // 2)
+    hi = min(len(sentence), lo + SENTENCE_WINDOW)
+    lo = max(0, hi - SENTENCE_WINDOW)  # near the sentence's end: the room left goes before the figure
+    if lo > 0 and (mark := _CLAUSE_MARK.search(sentence, lo, start)):
+        lo = mark.end()
+    if hi < len(sentence):
+        hi = max((m.end() for m in _CLAUSE_MARK.finditer(sentence, end, hi)), default=hi)
+    return sentence[lo:hi]
+
+
+# No real figure comes near this (10^16: ten thousand 万亿 yuan, ten times the world's GDP); a longer
+# digit string is a table row or an ID run together, and beyond ~1e308 it is not even a float.
+MAX_MEASURE = 1e16
+
+
+_MEASURES = ("value", "yoy_pct", "share_pct")
+
+
+def _real_measures(obs: Observation) -> bool:
+    return all(getattr(obs, name) is None or abs(getattr(obs, name)) < MAX_MEASURE for name in _MEASURES)
+
+
+def _too_large_error(obs: Observation) -> dict:
+    name = next(n for n in _MEASURES if getattr(obs, n) is not None and not abs(getattr(obs, n)) < MAX_MEASURE)
+    shown = obs.value_text if len(obs.value_text) <= 40 else obs.value_text[:39] + "…"
+    return {"source_file": obs.source_file, "stage": "extract",
+            "reason": f"figure too large to be real: {name} {getattr(obs, name):.3g} from {shown} "
+                      f"at offset {obs.char_start}; row left out"}
 
 
 def _restated(obs: Observation) -> bool:

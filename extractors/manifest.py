@@ -3,10 +3,10 @@
 A CSV with a header row naming at least ``file``; ``publisher``, ``published``, ``city``,
 ``province`` and ``title`` are used when present and win over what the text suggests; other
 columns are ignored. Bad rows become rows of the
-errors table (stage "manifest") and the rest of the manifest still applies: an unparsable date,
-a duplicate file (first row kept), a row with more non-empty or fewer cells than the header, a
-row that matches no input file (``unused_rows``). A row is matched to an input file by name, or
-by a relative path the file's path ends with (``Matcher``).
+errors table (stage "manifest") and the rest of the manifest still applies: an unparsable date
+or one outside 1900–2100, a duplicate file (first row kept), a row with more non-empty or fewer
+cells than the header, a row that matches no input file (``unused_rows``). A row is matched to
+an input file by name, or by a relative path the file's path ends with (``Matcher``).
 """
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ from .model import SourceMeta
 
 STAGE = "manifest"
 MAX_CELL = 131_072  # characters; a file name, date or publisher is far shorter
+# publication years a manifest may give: news and reports of this archive, with room on both
+# sides; outside it a date is a typo (0001, 9999) and date arithmetic (去年, 明年) could fail
+YEARS = range(1900, 2101)
 # 2024 | 2024-03 | 2024-03-05 | 2024/3/5 | 2024.3.5 (one separator throughout) | 2024年3月5日
 _DATE = regex.compile(
     r"(?P<y>\d{4})"
@@ -147,6 +150,8 @@ def _meta(file: str, row: dict[str, str]) -> tuple[SourceMeta, str | None]:
         parsed = parse_published(row["published"])
         if parsed is None:
             reason = f"unparsable date {row['published']!r} for {file}; date ignored"
+        elif parsed[0].year not in YEARS:
+            reason = f"date {row['published']!r} for {file} is outside {YEARS[0]}–{YEARS[-1]}; date ignored"
         else:
             published, precision = parsed
     meta = SourceMeta(source_file=file, publisher=row.get("publisher") or None, published=published,

@@ -4,7 +4,11 @@ What changes, all offset-tracked:
 - one-to-one character maps from ``charmap.csv`` (full-width ASCII -> ASCII, ideographic space
   -> space, ． -> . between digits) and ``trad2simp.csv`` (traditional -> simplified); never
   blanket NFKC, which would turn ⑨30万亩 into 930万亩;
-- invisible characters (BOM, zero-width, soft hyphen: empty ``to`` in charmap.csv) are dropped;
+- invisible characters (BOM, zero-width, soft hyphen: empty ``to`` in charmap.csv, and every
+  other format character, Unicode Cf: LRM/RLM, bidi embeddings and isolates) are dropped;
+- inside a number (between two digits) combining marks (Mn, e.g. VS16) and the space variants
+  (NBSP, thin, narrow and figure spaces, …) are dropped too, so 1\u200e2.5亿元 and 1\u00a0234 read
+  as 12.5亿元 and 1234 instead of losing the digits before the mark;
 - every whitespace run is dropped, except one space between two ASCII letters (RCEP and 东盟) or
   two digits (a table row 12 34 must not fuse into 1234); with ``keep_newlines`` a run holding a
   line break becomes one ``\\n`` instead (blank lines collapse). Runs at either end are dropped.
@@ -26,6 +30,9 @@ _LINE_BREAK = regex.compile(r"[\n\r\x0b\x0c\x85\u2028\u2029]")
 _WHITESPACE = regex.compile(r"\s")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _DIGITS = frozenset("0123456789")
+# Whitespace that a gap inside a number may hold and still join the digits: the Zs space
+# variants other than the plain and ideographic spaces (those keep table cells 12 34 apart).
+_NUMBER_SPACES = frozenset("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f")
 
 
 def _chars(spec: str) -> list[str]:
@@ -66,7 +73,10 @@ _DIGIT_CONTEXT = (
     regex.compile(rf"(?<=[0-9])[{regex.escape(''.join(_BETWEEN_DIGITS))}](?=[0-9])") if _BETWEEN_DIGITS else None
 )
 # A gap is a run of whitespace and invisible characters; it is dropped or becomes one space/newline.
-_GAP = regex.compile(rf"[\s{regex.escape(_DROP)}]+" if _DROP else r"\s+")
+# Between two digits it may also hold combining marks (first alternative: tried before the second
+# at each position, and it can only start right after a digit, so every character is looked at a
+# bounded number of times).
+_GAP = regex.compile(rf"(?<=[0-9])[\s\p{{Cf}}\p{{Mn}}{regex.escape(_DROP)}]+(?=[0-9])|[\s\p{{Cf}}{regex.escape(_DROP)}]+")
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,8 @@ def _gap_char(run: str, before: str, after: str, keep_newlines: bool) -> tuple[s
     space = _WHITESPACE.search(run)
     if space is None:  # only invisible characters: the text joins up
         return None
+    if before in _DIGITS and after in _DIGITS and all(c in _NUMBER_SPACES or not _WHITESPACE.match(c) for c in run):
+        return None  # NBSP / thin space inside a number groups digits: one number, not two cells
     if keep_newlines:
         brk = _LINE_BREAK.search(run)
         if brk is not None:

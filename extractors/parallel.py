@@ -1,15 +1,22 @@
 """Where per-file extraction runs: in this process, in a local process pool, or on a Dask cluster.
 
-A ``Runner`` gives one ``submit(fn, *args) -> future`` (a future has ``.result()``) for all
-three, so the batch loop is the same. The work sent out is ``extract_rows``: a pure function
+A ``Runner`` gives one ``submit(fn, *args) -> future`` and ``result(future, fn, *args)`` for all
+three, so the batch loop is the same. A worker process that dies (the kernel's out-of-memory
+killer, a crash in a C library) breaks a local pool: the pool is replaced and each file that was
+in flight runs again alone in a fresh process; a file whose process dies again is given up
+(``result`` returns None, the batch writes an errors row ``extract: worker died``). The work sent out is ``extract_rows``: a pure function
 of a file's name, bytes and metadata, so results do not depend on where or when it ran.
 """
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from .cache import FileRows
@@ -18,6 +25,7 @@ from .model import SourceMeta
 from .tables import document_key, error_key, observation_key, observation_row, row_tuple
 
 Submit = Callable[..., Any]
+WORKER_DIED = "worker died"
 
 
 def extract_rows(source_file: str, data: bytes, meta: SourceMeta | None) -> FileRows:
@@ -58,7 +66,23 @@ class Runner:
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._submit is None:
             self._submit = self._start()
-        return self._submit(fn, *args)
+        try:
+            return self._submit(fn, *args)
+        except BrokenProcessPool:  # a worker died since the last submit: a new pool takes over
+            self._submit = self._start()
+            return self._submit(fn, *args)
+
+    def result(self, future: Any, fn: Callable[..., Any], *args: Any) -> Any:
+        """``future.result()``, where ``future = submit(fn, *args)``; None if the work killed its
+        worker process twice (the second time alone in a fresh process)."""
+        try:
+            return future.result()
+        except BrokenProcessPool:  # the next submit replaces the pool
+            return _in_fresh_process(fn, *args)
+        except Exception as e:
+            if type(e).__name__ == "KilledWorker":  # Dask gave up after retrying on other workers
+                return None
+            raise
 
     def _start(self) -> Submit:
         if self.dask_address is not None:
@@ -68,7 +92,35 @@ class Runner:
         if self.workers == 1:
             return _inline
         _warm_up()
-        return self._stack.enter_context(ProcessPoolExecutor(max_workers=self.workers)).submit
+        return self._stack.enter_context(_pool(self.workers)).submit
+
+
+def _in_fresh_process(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` alone in a new process (so that only this work can kill it); None if it dies."""
+    with _pool(1) as one:
+        try:
+            return one.submit(fn, *args).result()
+        except BrokenProcessPool:
+            return None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker start-up: when the batch process is killed (SIGKILL) its workers go too, instead of
+    lingering idle for ever (Linux only: the kernel's parent-death signal)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _inline(fn: Callable[..., Any], *args: Any) -> Future:

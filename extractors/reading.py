@@ -173,9 +173,12 @@ def _is_markup(text: str, source: str) -> bool:
     return len(tags) >= _MIN_TAGS and sum(map(len, tags)) >= _MIN_TAG_SHARE * len(sample)
 
 
-# Markup whose content is not page text, then any tag. [^<>] keeps a match inside one tag.
-_HIDDEN = regex.compile(
-    r"(?is)<(script|style|noscript|template|head)\b[^<>]*>.*?</\1\s*>|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[!?][^<>]*>")
+# Elements whose content is not page text, by their opening tag; [^<>] keeps a match inside one tag.
+_HIDDEN_OPEN = regex.compile(r"(?i)<(script|style|noscript|template|head)\b[^<>]*>")
+_HIDDEN_CLOSE = {name: regex.compile(rf"(?i)</{name}\s*>") for name in ("script", "style", "noscript", "template", "head")}
+# Up to their end marker: comments, CDATA; doctype and processing instructions end at their ">".
+_DELIMITED = (("<!--", "-->"), ("<![CDATA[", "]]>"))
+_DECLARATION = regex.compile(r"<[!?][^<>]*>")
 _ANY_TAG = regex.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?/?>")
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
@@ -186,11 +189,51 @@ _ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0
 def blank_markup(text: str) -> str:
     """``text`` with tags, comments, scripts and styles turned into spaces and entities decoded in place.
 
-    Same length as ``text``: each kept character stays at its index.
+    Same length as ``text``: each kept character stays at its index. One pass, linear in the
+    text: a script or style that never closes ends at the next tag (or the end of the file), an
+    unclosed comment or CDATA section at the end of the file, and an end marker searched for in
+    vain is remembered as absent, so no stretch of the text is scanned twice.
     """
-    text = _HIDDEN.sub(lambda m: _blank(len(m.group()), True), text)
-    text = _ANY_TAG.sub(lambda m: _blank(len(m.group()), m["name"].lower() in _BLOCK_TAGS), text)
-    return _ENTITY.sub(_entity, text)
+    pieces: list[str] = []
+    done = 0  # text[:done] is in pieces
+    absent: set[str] = set()  # end markers known not to occur after the current position
+    n = len(text)
+    at = text.find("<")
+    while at != -1:
+        end, line_break = _markup_end(text, at, absent)
+        if end > at:
+            pieces.append(text[done:at])
+            pieces.append(_blank(end - at, line_break))
+            done = end
+        at = text.find("<", max(end, at + 1))
+    pieces.append(text[done:n])
+    return _ENTITY.sub(_entity, "".join(pieces))
+
+
+def _markup_end(text: str, at: int, absent: set[str]) -> tuple[int, bool]:
+    """Where the markup starting at ``text[at] == "<"`` ends (``at``: it is not markup) and
+    whether it breaks the line."""
+    for opener, closer in _DELIMITED:
+        if text.startswith(opener, at):
+            found = -1 if closer in absent else text.find(closer, at + len(opener))
+            if found == -1:
+                absent.add(closer)
+                return len(text), True
+            return found + len(closer), True
+    if m := _DECLARATION.match(text, at):
+        return m.end(), True
+    if m := _HIDDEN_OPEN.match(text, at):
+        name = m[1].lower()
+        close = None if name in absent else _HIDDEN_CLOSE[name].search(text, m.end())
+        if close is not None:
+            return close.end(), True
+        absent.add(name)
+        # never closed: it ends where the next tag begins (that tag is then read as a tag)
+        following = _ANY_TAG.search(text, m.end())
+        return (following.start() if following else len(text)), True
+    if m := _ANY_TAG.match(text, at):
+        return m.end(), m["name"].lower() in _BLOCK_TAGS
+    return at, False
 
 
 def _blank(n: int, line_break: bool) -> str:

@@ -8,8 +8,9 @@ comma-separated, minimally quoted (RFC 4180), with ``\\r\\n`` line ends, ISO dat
 decimal numbers.
 
 Rows are streamed: ``TableSet`` writes each batch of rows as a Parquet row group and appends it
-to the CSV, into temporary files beside the old tables; ``commit`` swaps all of them in at once
-(or none), so memory stays bounded by one row group whatever the input size.
+to the CSV, into a staging folder inside the output folder (``.run.*.tmp``), so memory stays
+bounded by one row group whatever the input size. Derived files can be written into the same
+staging folder (``finish``); ``commit`` then swaps everything staged in at once (or none).
 """
 from __future__ import annotations
 
@@ -107,24 +108,23 @@ def row_tuple(row: dict, stem: str) -> tuple:
 
 
 class TableSet:
-    """The three tables of one run, streamed to temp files in ``out_dir`` and swapped in by ``commit``.
+    """The three tables of one run, streamed into a staging folder in ``out_dir`` and swapped in by ``commit``.
 
     Rows must be added in their final order. Leaving the ``with`` block without ``commit``
-    (e.g. on an exception) deletes the temp files and leaves the old tables untouched.
+    (e.g. on an exception) deletes the staging folder and leaves the old files untouched.
     """
 
     def __init__(self, out_dir: Path, row_group_rows: int = ROW_GROUP_ROWS) -> None:
         self.out_dir = out_dir
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(temp_folder(out_dir, STAGING))
         except OSError as e:
             raise OutputError(f"cannot create output folder {out_dir}: {e.strerror or e}") from e
-        _remove_stale(out_dir)
         self._writers: dict[str, _TableWriter] = {}
-        self._extra: dict[str, str] = {}
         try:
             for stem, columns in TABLES.items():
-                self._writers[stem] = _TableWriter(out_dir, stem, columns, row_group_rows)
+                self._writers[stem] = _TableWriter(self.staging, stem, columns, row_group_rows)
         except OSError as e:
             self.close()
             raise OutputError(f"cannot write tables to {out_dir}: {e.strerror or e}") from e
@@ -142,42 +142,44 @@ class TableSet:
         except OSError as e:
             raise OutputError(f"cannot write tables to {self.out_dir}: {e.strerror or e}") from e
 
-    def parquet_temp(self, stem: str) -> str:
-        """The finished temp Parquet file of a table (flushes it): for derived outputs such as partitions."""
-        return self._writers[stem].finish()["parquet"]
-
-    def add_extra(self, name: str, temp: str) -> None:
-        """Another finished temp file or folder in ``out_dir`` to swap in as ``name`` with the tables."""
-        self._extra[name] = temp
-
-    def commit(self) -> dict[str, Path]:
-        """Swap every table in: all of them replace the old ones, or none does."""
+    def finish(self) -> Path:
+        """Complete the six table files (durably); returns the staging folder that holds them
+        under their own names, where derived files may be added before ``commit``."""
         try:
-            temps = {f"{stem}.{fmt}": path for stem, writer in self._writers.items()
-                     for fmt, path in writer.finish().items()}
+            for writer in self._writers.values():
+                writer.finish()
         except OSError as e:
             raise OutputError(f"cannot write tables to {self.out_dir}: {e.strerror or e}") from e
-        temps.update(self._extra)
-        _swap_in(self.out_dir, temps)
-        self._writers, self._extra = {}, {}
-        return {name: self.out_dir / name for name in temps}
+        return self.staging
+
+    def commit(self, remove: Iterable[str] = ()) -> dict[str, Path]:
+        """Swap every staged file and folder in and delete the ``remove`` names from ``out_dir``
+        (outputs not chosen this time, so the folder never mixes runs): all of it, or none."""
+        self.finish()
+        drop = set(remove)
+        staged = {name: str(self.staging / name) for name in sorted(os.listdir(self.staging))
+                  if not name.startswith(".") and name not in drop}
+        swap_in(self.out_dir, staged, sorted(drop))
+        self.close()
+        return {name: self.out_dir / name for name in staged}
 
     def close(self) -> None:
         for writer in self._writers.values():
             writer.discard()
-        _remove(self._extra.values())
-        self._writers, self._extra = {}, {}
+        self._writers = {}
+        _remove([str(self.staging)])
 
 
 class _TableWriter:
     """One table: rows buffered up to a row group, then written to the Parquet and CSV temp files."""
 
-    def __init__(self, out_dir: Path, stem: str, columns: dict[str, str], row_group_rows: int) -> None:
+    def __init__(self, folder: Path, stem: str, columns: dict[str, str], row_group_rows: int) -> None:
         self.columns = columns
         self.row_group_rows = row_group_rows
         self.buffer: list[tuple] = []
         self.schema = arrow_schema(columns)
-        self.temps = {"parquet": _temp_name(out_dir, f"{stem}.parquet"), "csv": _temp_name(out_dir, f"{stem}.csv")}
+        # the staging folder is this run's own: files go straight to their names in it
+        self.temps = {"parquet": str(folder / f"{stem}.parquet"), "csv": str(folder / f"{stem}.csv")}
         self.parquet: pq.ParquetWriter | None = None
         self.csv_file: io.TextIOWrapper | None = None
         try:
@@ -307,31 +309,17 @@ CSV_FORMATTERS: dict[str, Callable[[object], str]] = {
 }
 
 
-def _temp_name(out_dir: Path, name: str) -> str:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-    try:
-        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600 files; tables are as readable as any file
-    finally:
-        os.close(fd)
-    return tmp
+STAGING = "run"  # the staging folder of a run: OUT/.run.*.tmp
 
 
-def _file_mode() -> int:
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-_FILE_MODE = _file_mode()
-
-
-def _remove_stale(out_dir: Path) -> None:
-    """Best effort: drop the temp files, folders and backups a killed run left (only ours)."""
-    for stem in [*TABLES, "exports"]:  # "exports": DuckDB's spill folder of the export stage
-        for suffix in (".tmp", ".old"):
-            for stale in out_dir.glob(f".{stem}.*{suffix}"):
+def remove_stale(out_dir: Path, names: Iterable[str]) -> None:
+    """Best effort: drop the temp files, folders and backups a killed run left; only those of
+    the output ``names`` (and the staging folder), never other hidden files of the folder."""
+    for name in [*names, STAGING]:
+        for pattern in (f".{name}.*.tmp", f".{name}.*.tmp.wal", f".{name}.*.old"):
+            for stale in out_dir.glob(pattern):
                 try:
-                    shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+                    shutil.rmtree(stale) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
                 except OSError:
                     pass
 
@@ -340,33 +328,39 @@ def temp_folder(out_dir: Path, name: str) -> str:
     return tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
 
 
-def _swap_in(out_dir: Path, temps: dict[str, str]) -> None:
-    """Rename every staged temp file (or folder) to its name; on failure restore the old set."""
-    backups: dict[str, str] = {}
-    done: list[str] = []
+def swap_in(out_dir: Path, temps: dict[str, str], remove: Iterable[str] = ()) -> None:
+    """Rename every staged file (or folder) to its name and move the ``remove`` names away; on
+    failure put the old set back. Raises OutputError naming the file and the cause."""
+    backups: dict[str, str] = {}  # name -> a second name of the old file or folder
+    placed: list[str] = []
+    name = ""
     try:
         for name, tmp in temps.items():
-            if (out_dir / name).exists():
+            if os.path.lexists(out_dir / name):
                 backups[name] = _backup(out_dir, name)
             os.replace(tmp, out_dir / name)
-            done.append(name)
+            placed.append(name)
+        for name in remove:
+            if os.path.lexists(out_dir / name):
+                backups[name] = _backup(out_dir, name, move=True)
         _fsync_dir(out_dir)
     except OSError as e:
-        _roll_back(out_dir, done, backups)
+        _roll_back(out_dir, placed, backups)
         _remove(temps.values())
-        raise OutputError(f"cannot write tables to {out_dir}: {e.strerror or e}") from e
+        raise OutputError(f"cannot write {out_dir / name}: {e.strerror or e}") from e
     finally:
         _remove(backups.values())
 
 
-def _backup(out_dir: Path, name: str) -> str:
-    """A second name for the current file or folder, so it can be put back if a later swap fails."""
+def _backup(out_dir: Path, name: str, move: bool = False) -> str:
+    """A second name for the current file or folder, so it can be put back if a later swap fails;
+    ``move`` (and any folder, which a rename cannot replace) takes it away from its name."""
     target = out_dir / name
     fd, backup = tempfile.mkstemp(prefix=f".{name}.", suffix=".old", dir=out_dir)
     os.close(fd)
     os.unlink(backup)
-    if target.is_dir():
-        os.rename(target, backup)  # a folder cannot be replaced by a rename; move the old one aside
+    if move or (target.is_dir() and not target.is_symlink()):
+        os.rename(target, backup)
         return backup
     try:
         os.link(target, backup)  # cheap and keeps the live file in place
@@ -375,13 +369,14 @@ def _backup(out_dir: Path, name: str) -> str:
     return backup
 
 
-def _roll_back(out_dir: Path, done: list[str], backups: dict[str, str]) -> None:
-    for name in done:
+def _roll_back(out_dir: Path, placed: list[str], backups: dict[str, str]) -> None:
+    for name in placed:
         _remove([str(out_dir / name)])
         if name in backups:
             os.replace(backups.pop(name), out_dir / name)
-    for name in [n for n, path in backups.items() if os.path.isdir(path)]:
-        os.rename(backups.pop(name), out_dir / name)  # a folder moved aside whose swap never ran
+    for name, backup in list(backups.items()):
+        if not os.path.lexists(out_dir / name):  # moved away, its new version never came
+            os.rename(backups.pop(name), out_dir / name)
 
 
 def _fsync_file(path: str) -> None:

@@ -170,6 +170,9 @@ class _FakeRunner:
     def __init__(self, submit, parallel: int) -> None:
         self.submit, self.parallel = submit, parallel
 
+    def result(self, future, fn, *args):
+        return future.result()
+
     def __enter__(self):
         return self
 

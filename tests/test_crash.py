@@ -36,6 +36,11 @@ def _hidden(out: Path) -> list[str]:
     return [name for name in os.listdir(out) if name.startswith(".") and name != CACHE_FOLDER]
 
 
+def _staged(out: Path) -> list[str]:
+    """Files in the run's staging folder(s), where the new tables are written before the swap."""
+    return [n for folder in out.glob(".run.*.tmp") for n in (os.listdir(folder) if folder.is_dir() else [])]
+
+
 # When to kill: after a delay (seconds), or when the output folder first shows a state.
 MOMENTS: list[tuple[str, float | Callable[[Path], bool]]] = [
     ("at once", 0.0),
@@ -43,7 +48,7 @@ MOMENTS: list[tuple[str, float | Callable[[Path], bool]]] = [
     ("while extracting", 1.5),
     ("late", 2.5),
     ("first temp file", lambda out: any(n.endswith(".tmp") for n in _hidden(out))),
-    ("four temp files", lambda out: sum(n.endswith(".tmp") for n in _hidden(out)) >= 4),
+    ("four temp files", lambda out: len(_staged(out)) >= 4),
     ("backups in place", lambda out: any(n.endswith(".old") for n in _hidden(out))),
 ]
 

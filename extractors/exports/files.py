@@ -7,13 +7,31 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+_MAX_CAUSE = 400  # characters of a writer's message: one readable line, not its whole dump
+
+
+class ExportError(Exception):
+    """A derived file could not be written: ``name`` is the file, ``cause`` why, in one line."""
+
+    def __init__(self, name: str, error: BaseException) -> None:
+        self.name = name
+        if isinstance(error, OSError) and error.strerror:
+            self.cause = error.strerror
+        else:
+            text = " ".join(str(error).split()) or "no message"
+            if len(text) > _MAX_CAUSE:  # the reason is often at the end (…: File too large)
+                text = f"{text[:_MAX_CAUSE // 2]} … {text[-_MAX_CAUSE // 2:]}"
+            self.cause = f"{type(error).__name__}: {text}"
+        super().__init__(f"cannot write {name}: {self.cause}")
+
 
 @contextmanager
 def replacing(target: Path) -> Iterator[Path]:
     """Yield a fresh temporary path beside ``target``; on success it replaces ``target``.
 
     The temporary file does not exist when yielded (some writers, e.g. DuckDB, refuse to open an
-    existing file that is not theirs). On any error it is removed and ``target`` is untouched.
+    existing file that is not theirs). On any error it is removed, ``target`` is untouched and
+    the error is raised as an ExportError naming ``target`` (unless it already names a file).
     """
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -24,6 +42,10 @@ def replacing(target: Path) -> Iterator[Path]:
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, target)
+    except ExportError:
+        raise
+    except Exception as e:  # noqa: BLE001 - duckdb, xlsxwriter and the OS each raise their own kinds
+        raise ExportError(target.name, e) from e
     finally:
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)

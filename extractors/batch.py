@@ -88,6 +88,7 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
     started = time.perf_counter()
     check_keys(partition_by)
     out_dir = Path(out_dir)
+    fixes = Corrections.read(corrections) if corrections is not None else None  # a bad file fails first
     files, errors = collect_files(paths)
     if not files:
         raise NoInput(_nothing_read(paths, files, errors))
@@ -99,7 +100,6 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
         metas, manifest_errors = read_manifest(manifest)
         errors += manifest_errors
         errors += unused_rows(manifest, metas, files)
-    fixes = Corrections.read(corrections) if corrections is not None else None
     version = rules_version()
     summary = Summary(0, 0, 0, 0.0, 0, sources={path.name: path for path in files})
     with folder_lock(out_dir), ExitStack() as staged:

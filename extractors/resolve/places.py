@@ -77,7 +77,7 @@ def sentence_places(sentence: str, home: Place | None, mentions: tuple[Mention, 
 
 _PLACE_LIST_JOIN = regex.compile(r"、|和|及|与")
 # 揭阳中石油炼化一体化等23个项目, 徽州鱼灯等: a place inside the examples before 等 names no area
-_EXAMPLE_AFTER = regex.compile(r"[^,:;。、]{0,12}?等(?![级次])")
+_EXAMPLE_AFTER = regex.compile(r"[^,:;。]{0,30}?等(?![级次])")
 _QUOTED = regex.compile(r"[“\"《「][^”\"》」]{1,30}[”\"》」]")
 _ROUTE_BEFORE = regex.compile(r"[—－~～]|(?<!\d)至")
 _ROUTE_AFTER = regex.compile(r"\p{Han}?(?:[—－~～]|至(?![今\d]))")

@@ -237,11 +237,15 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
                           rows) + rows
 
 
+_FIGURE_CHAR = regex.compile(r"[\d０-９%％倍成番万亿千百十两一二三四五六七八九]")
+
+
 def _headline_rows(text: str, article: Article, ctx: _ArticleContext, body: list[Observation]) -> list[Observation]:
     """A news headline is a sentence too (一季度全市外贸进出口增长两成): its figures are rows unless
     the body reports the same indicator of the same place, which is the fuller mention.
     ``ctx`` is a copy carrying the body's first period: the headline sets nothing for the body."""
-    if article.kind != "news" or not article.title or article.body_start <= article.start:
+    if (article.kind != "news" or not article.title or article.body_start <= article.start
+            or not _FIGURE_CHAR.search(article.title)):
         return []
     told = {(r.indicator, r.region, r.status) for r in body}
     head = normalize(text[article.start:article.body_start], base=article.start)

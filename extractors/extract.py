@@ -65,6 +65,8 @@ class _ArticleContext:
     carry: PeriodMention | None = None  # the period the previous sentences set
     onward_status: str | None = None  # a status cue that holds for the rest of the article
     previous_count: Mention | None = None  # the count indicator of the sentence before
+    previous_measure: Mention | None = None  # its last other indicator with a figure
+    head_status: str | None = None  # a cue heading the sentence before (预计全年…): its 其中 parts share it
     semicolon_status: str | None = None  # a cue (预计, 力争) in a clause that a ";" continues
     continued: bool = False  # the previous sentence ended with ";": this one continues its list
     semicolon_rows: list[Observation] = field(default_factory=list)  # the rows of that clause
@@ -237,6 +239,7 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
                           rows) + rows
 
 
+_BREAKDOWN_OPENS = regex.compile(r"其中")
 _FIGURE_CHAR = regex.compile(r"[\d０-９%％倍成番万亿千百十两一二三四五六七八九]")
 
 
@@ -347,6 +350,8 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     if carried is not None and carried.end is not None and carried.type in ("year", "ytd", "quarter", "half", "month"):
         year_hint = carried.end.year
     hint_stated = ctx.carry is not None and bool(_WRITTEN_YEAR.search(ctx.carry.text))
+    if ctx.head_status and _BREAKDOWN_OPENS.match(sentence):
+        ctx.semicolon_status = ctx.semicolon_status or ctx.head_status  # 预计全年…。其中,…: its parts are estimates too
     periods = find_periods(sentence, ctx.ref, year_hint, hint_stated)
     if periods:
         names = _event_names(sentence)  # 三季度…云签约活动 is a name: its period is the name's
@@ -361,7 +366,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         places = sentence_places(sentence, ctx.home, tuple(mentions))
         zones = _ClauseZones(sentence, places)
         drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued,
-                              tuple(p.start for p in periods))
+                              tuple(p.start for p in periods), ctx.previous_measure)
         previous: tuple[Draft, Observation] | None = None
         for draft in drafts:
             obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places, zones)
@@ -374,8 +379,10 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
             previous = (draft, obs)
         counts = [d.mention for d in drafts if d.amount is not None and d.amount.kind == "count"]
         ctx.previous_count = counts[-1] if counts else None
+        measures = [r.indicator for r in rows if r.unit != "count"]
+        ctx.previous_measure = next((d.mention for d in reversed(drafts) if measures and d.mention.code == measures[-1]), None)
     else:
-        ctx.previous_count = None
+        ctx.previous_count = ctx.previous_measure = None
     carried_on = [p for p in periods if p.carries]
     event_days = [p for p in carried_on if p.period.type == "day"] if _event_words().search(sentence) else []
     spans = [p for p in carried_on if not ctx.is_report or _governs_report(p.period, ctx.ref)]
@@ -390,6 +397,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
                        if scope == "clause" and cue.search(sentence, 0, head_end)), None)
     continued = sentence.rstrip().endswith((";", "；"))
     ctx.semicolon_status = (cue_status or ctx.semicolon_status) if continued else None
+    ctx.head_status = cue_status
     ctx.semicolon_rows = rows if continued else []
     ctx.continued = continued
     return rows

@@ -359,9 +359,11 @@ def _inherit_count(sentence: str, amount: Amount, drafts: list[Draft], previous:
 
 def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                  previous_count: Mention | None = None, continues: bool = False,
-                 period_starts: tuple[int, ...] = ()) -> list[Draft]:
+                 period_starts: tuple[int, ...] = (), previous_measure: Mention | None = None) -> list[Draft]:
     """Draft rows for one sentence; ``previous_count`` is the count indicator of the sentence before,
-    which ``continues`` after a ';'; ``period_starts`` are where the sentence's period wordings begin."""
+    which ``continues`` after a ';'; ``period_starts`` are where the sentence's period wordings begin;
+    ``previous_measure`` is the last other indicator of the sentence before, which a sentence that
+    opens with a breakdown lead (其中,第二产业增长7%) breaks down."""
     drafts: list[Draft] = []
     last_for: dict[Mention, Draft] = {}
     # 进出口30.2亿元(出口7.3亿元、进口22.9亿元),增长6.3%: a parenthesis breaks down the row before it
@@ -377,10 +379,13 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
     last_count: Amount | None = None
 
     index = _Mentions(mentions)
+    # the indicator broken down, standing before the sentence: its parts name only themselves
+    lead_in = (replace(previous_measure, start=0, end=0, subject="") if previous_measure is not None
+               and _breakdown_lead().match(sentence) else None)
 
     def last_mention_before(pos: int) -> Mention | None:
         n = index.ending_by(pos)
-        return mentions[n - 1] if n else None
+        return mentions[n - 1] if n else lead_in
 
     def flush_growth_list() -> None:
         if not pending_growth:

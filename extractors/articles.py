@@ -57,6 +57,7 @@ def _alternation(kind: str, template: str = "(?:{})") -> regex.Pattern:
 _LEADS = _patterns("lead")
 _WHOLE_LINE_KINDS = ("photo_credit", "byline", "byline_extra", "heading", "furniture", "chrome")  # tried in this order
 _WHOLE_LINE = {kind: _patterns(kind) for kind in _WHOLE_LINE_KINDS}
+_WHOLE_LINE["chrome"] = (_alternation("chrome"),)  # no groups: one pattern for the many widgets
 _NOT_HEADLINE = _alternation("not_headline")
 _DECORATION = _alternation("decoration")
 _REPORT = _alternation("report_title")

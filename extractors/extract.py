@@ -361,8 +361,9 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
             ctx.onward_status = status
     figures = find_figures(sentence)
     rows: list[Observation] = []
-    if figures:
-        mentions = find_mentions(sentence)
+    mentions = find_mentions(sentence) if figures else []
+    # with no indicator named here or carried from the sentence before, no figure can become a row
+    if mentions or (figures and (ctx.previous_count or ctx.previous_measure)):
         places = sentence_places(sentence, ctx.home, tuple(mentions))
         zones = _ClauseZones(sentence, places)
         drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued,

@@ -207,7 +207,7 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
             start=num_start, end=end, text=sentence[num_start:end], value=value, unit=unit, kind=kind,
             bound=_bound(m["pre"], m["post"], bool(m["approx"] or m["approx2"]), p), noun=noun, tail=m.end(),
         ))
-    for m in _BARE_SCALE.finditer(sentence):
+    for m in _BARE_SCALE.finditer(sentence) if "亿" in sentence else ():
         # 突破万亿元, 超千亿元: a milestone written with its scale word alone is one of that scale
         unit, kind = (p.units[m["unit"]] if m["unit"] else ("CNY", "scaled"))
         found.append(Amount(start=m.start("scale"), end=m.end(), text=sentence[m.start("scale"):m.end()],

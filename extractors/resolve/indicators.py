@@ -27,6 +27,33 @@ class _Term:
     kind: str
     subject: str
     verb_only: bool
+    # the characters every match starts with (None: not known from the pattern's text); a
+    # sentence with none of them is not searched for the term
+    first: frozenset[str] | None = None
+
+
+_PLAIN_START = regex.compile(r"\p{Han}")
+
+
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """The first characters of a pattern's top-level alternatives when each starts with a plain
+    Han character (外贸进出口总额|进出口 -> {外, 进}); None when any starts otherwise."""
+    alternatives, depth, start = [], 0, 0
+    for i, c in enumerate(pattern):
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+    alternatives.append(pattern[start:])
+    firsts = set()
+    for alt in alternatives:
+        if not _PLAIN_START.match(alt) or alt[1:2] in ("?", "*", "{"):
+            return None
+        firsts.add(alt[0])
+    return frozenset(firsts)
 
 
 @cache
@@ -38,7 +65,8 @@ def _terms() -> tuple[_Term, ...]:
             pattern = regex.compile(row["term"])
         except regex.error as e:
             raise ValueError(f"indicator_terms.csv: bad term for {row['code']}: {row['term']!r}: {e}") from e
-        terms.append(_Term(row["code"], pattern, row["kind"], row["subject"], row["verb_only"] == "1"))
+        terms.append(_Term(row["code"], pattern, row["kind"], row["subject"], row["verb_only"] == "1",
+                           _first_chars(row["term"])))
     return tuple(terms) + (_retail_segment_term(),)
 
 
@@ -65,7 +93,10 @@ _LISTED_WORD = 4  # 农村居民, 民营经济: a short subject word after 、 e
 def find_mentions(text: str) -> list[Mention]:
     """Non-overlapping indicator mentions, left to right; where terms overlap the longest wins."""
     candidates = []
+    chars = set(text)
     for term in _terms():
+        if term.first is not None and chars.isdisjoint(term.first):
+            continue
         for m in term.pattern.finditer(text, overlapped=True):
             if m.end() == m.start():
                 continue

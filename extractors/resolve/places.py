@@ -44,10 +44,11 @@ def sentence_places(sentence: str, home: Place | None, mentions: tuple[Mention, 
     found = []
     context = _place_context()
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]
+    examples = "等" in sentence
     for start, end, place in gazetteer().find(sentence, context=home):
         if context.match(sentence, end) or _ROUTE_BEFORE.search(sentence, max(0, start - 1), start) \
                 or _ROUTE_AFTER.match(sentence, end) or any(q0 < start < q1 for q0, q1 in quoted) \
-                or _is_venue(sentence, start, end) or _EXAMPLE_AFTER.match(sentence, end):
+                or _is_venue(sentence, start, end) or (examples and _EXAMPLE_AFTER.match(sentence, end)):
             continue  # “乐购辽宁”, 西宁—成都—曼谷航线, 重庆东至黔江段, 在厦门举办: a name, route or venue
         if place.level == "province" and sentence[start:end] != place.name and not (
                 _CLAUSE_OPENS.match(sentence, start) and _figure_follows(sentence, end, mention_starts)):

@@ -373,7 +373,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
             obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places, zones)
             if obs is None:
                 continue
-            obs = _with_project_kind(obs, draft, ctx.semicolon_rows + rows)
+            obs = _with_project_kind(obs, draft, ctx.semicolon_rows, rows)
             if previous is not None:
                 obs = _with_listed_kind(obs, draft, *previous, sentence)
             rows.append(obs)
@@ -440,12 +440,15 @@ def _with_subject(obs: Observation, subject: str) -> Observation:
     return obs
 
 
-def _with_project_kind(obs: Observation, draft: Draft, earlier: list[Observation]) -> Observation:
-    """在建重点项目48个,完成投资近20亿元: the investment is that of the kind of projects just counted;
+def _with_project_kind(obs: Observation, draft: Draft, before: list[Observation], own: list[Observation]) -> Observation:
+    """在建重点项目48个,完成投资近20亿元: the investment is that of the kind of projects just counted
+    in its sentence (``own``), or in the clause a ';' continues (``before``), unless that count was
+    a part of a breakdown (其中…项目21个,引资额…;实际到位内资…: the breakdown ended with its clause);
     争取预算内投资项目24个,到位资金1.61亿元: also when that count is not a figure of ours."""
     if obs.subject or not follows_count(obs.indicator):
         return obs
-    counts = [o for o in earlier if o.unit == "count" and o.indicator.startswith("projects_")]
+    counts = [o for o in own if o.unit == "count" and o.indicator.startswith("projects_")] or [
+        o for o in before if o.unit == "count" and o.indicator.startswith("projects_") and o.rule != _BREAKDOWN_RULE]
     if counts:
         count = counts[-1]
         kind = count.subject or (count.indicator_text if count.indicator == "projects_key" else None)
@@ -457,6 +460,7 @@ def _with_project_kind(obs: Observation, draft: Draft, earlier: list[Observation
     return _with_subject(obs, kind) if kind else obs
 
 
+_BREAKDOWN_RULE = "count.breakdown"
 # 争取预算内投资项目24个,到位资金…: a count of a kind of projects in the clause right before
 _COUNTED_KIND_BEFORE = regex.compile(r"(?P<kind>[^,:;。、()]{2,24}?项目)[\d零〇一二三四五六七八九十百两]+个,(?:累计|共|实际)?$")
 

@@ -235,8 +235,7 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
             if obs.value is not None:
                 levels.add(level)
             rows.append(_in_window(obs, sentence, start, norm))
-    return _headline_rows(text, article, replace(ctx, carry=ctx.first_period, continued=False, semicolon_rows=[]),
-                          rows) + rows
+    return _headline_rows(text, article, ctx, rows) + rows
 
 
 _BREAKDOWN_OPENS = regex.compile(r"其中")
@@ -246,10 +245,12 @@ _FIGURE_CHAR = regex.compile(r"[\d０-９%％倍成番万亿千百十两一二�
 def _headline_rows(text: str, article: Article, ctx: _ArticleContext, body: list[Observation]) -> list[Observation]:
     """A news headline is a sentence too (一季度全市外贸进出口增长两成): its figures are rows unless
     the body reports the same indicator of the same place, which is the fuller mention.
-    ``ctx`` is a copy carrying the body's first period: the headline sets nothing for the body."""
+    The headline is read with a copy of ``ctx`` carrying the body's first period: it sets nothing
+    for the body."""
     if (article.kind != "news" or not article.title or article.body_start <= article.start
             or not _FIGURE_CHAR.search(article.title)):
         return []
+    ctx = replace(ctx, carry=ctx.first_period, continued=False, semicolon_rows=[])
     told = {(r.indicator, r.region, r.status) for r in body}
     head = normalize(text[article.start:article.body_start], base=article.start)
     rows = []

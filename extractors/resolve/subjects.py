@@ -43,6 +43,7 @@ def _rules() -> dict[str, regex.Pattern]:
         "follows_count": regex.compile(rf"^(?:{alt('follows_count')})$"),
         "counted_only": regex.compile(rf"^(?:{alt('counted_only')})+$"),
         "kind_codes": regex.compile(rf"^(?:{alt('kind_codes')})$"),
+        "count_noun": regex.compile(rf"^(?:{alt('count_noun')})$"),
     }
 
 
@@ -90,6 +91,8 @@ def names_a_part(subject: str, indicator: str) -> bool:
     """False for a word that only says what is counted (近400家企业入驻: 企业), except where the
     indicator's subject is the kind of thing counted (新增企业6215户)."""
     rules = _rules()
+    if rules["count_noun"].match(subject):
+        return not indicator.startswith("projects_")
     return not rules["counted_only"].match(subject) or bool(rules["kind_codes"].match(indicator))
 
 

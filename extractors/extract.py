@@ -575,13 +575,17 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
             subject = parent.subject or parent.mention.subject or _context_subject(parent, sentence, drop)
     if subject and not names_a_part(subject, mention.code):
         subject = ""
+    if not subject and (aspect := _ASPECT.match(sentence)) and draft.subject is None:
+        subject = clean_subject(aspect["topic"], tuple(drop))  # 公路方面,新开工…项目2个: the aspect is the part
     if not subject:
         subject = zones.topic(anchor_start, ctx.topic_zone)
     code = by_sector(mention.code, subject)
     if code is None:
         return None
-    if draft.amount is None and draft.growth is None and _SHARE_OF_GDP.match(sentence, draft.share.lead_start):
-        return None  # a share of GDP stated alone (制造业增加值占地区生产总值比重33.5%) is no figure
+    if draft.amount is None and draft.growth is None and (
+            _SHARE_OF_GDP.match(sentence, draft.share.lead_start)
+            or (code == "gdp" and _BASE_UNNAMED.match(sentence, draft.share.lead_start))):
+        return None  # a share of GDP stated alone (制造业增加值占地区生产总值比重33.5%, 民营经济增加值占比61.6%) is no figure
     period_mention = _period_for(draft, sentence, anchor_start, periods, ctx, bool(subject))
     period = period_mention.period if period_mention else None
     if period is not None and period_mention is not None and (period_mention is ctx.carry or period_mention.end <= anchor_start):
@@ -638,6 +642,8 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     return obs
 
 
+_ASPECT = regex.compile(r"(?P<topic>[^,:;。()\d]{2,8}?)方面,")
+_BASE_UNNAMED = regex.compile(r"(?:占比|比重)(?:达到|达|为|超过|提高到|提升到)?[\d.]")
 _SHARE_OF_GDP = regex.compile(r"占(?:全省|全市|全国|全区)?(?:地区生产总值|生产总值|GDP|经济总量)")
 
 

@@ -276,12 +276,12 @@ _LISTED_GAP = 8  # what may stand between two listed indicators: 、 and a modif
 _BEFORE_VALUES = regex.compile(r"(?:同比|比上年|分别|均)*(?:分别)")
 
 
-def _listed_mentions(sentence: str, mentions: "_Mentions", values_start: int, n: int) -> list[Mention]:
-    """The ``n`` indicators a 分别 list of values is spread over, when the clause before the values
-    names exactly ``n`` of them joined by 、/和/及/与; else []."""
+def _listed_mentions(sentence: str, mentions: "_Mentions", values_start: int, n: int | None = None) -> list[Mention]:
+    """The indicators a 分别 list of values is spread over, when the clause before the values
+    names two or more (exactly ``n`` when given) joined by 、/和/及/与; else []."""
     clause_start = break_before(sentence, _COMMA_CLAUSE, values_start)
     listed = mentions.within(clause_start, values_start)
-    if len(listed) != n:
+    if len(listed) < 2 or (n is not None and len(listed) != n):
         return []
     for a, b in zip(listed, listed[1:]):
         between = sentence[a.end:b.start]
@@ -377,6 +377,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         return None
     pending_growth: list[Growth] = []
     last_count: Amount | None = None
+    spread: dict[int, int] = {}  # amounts given so far after each 分别 that lists indicators
 
     index = _Mentions(mentions)
     # the indicator broken down, standing before the sentence: its parts name only themselves
@@ -453,6 +454,13 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             if fig.kind == "count" and _counts_something_else(sentence, fig, index):
                 continue
             mention = _count_mention(sentence, index, fig) if fig.kind == "count" else _money_mention(index, fig)
+            fenbie = sentence.rfind("分别", break_before(sentence, _COMMA_CLAUSE, fig.start), fig.start) \
+                if fig.kind != "count" else -1
+            if fenbie >= 0 and (listed := _listed_mentions(sentence, index, fenbie + 2)):
+                # 财政收入、支出分别突破300亿元和3000亿元: the k-th amount after 分别 is the k-th indicator's
+                k = spread.get(fenbie, 0)
+                spread[fenbie] = k + 1
+                mention = listed[k] if k < len(listed) else None
             if mention is None and fig.kind == "count":
                 inherited = _inherit_count(sentence, fig, drafts, previous_count, continues, prior_count)
                 if inherited is not None:

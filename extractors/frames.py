@@ -260,6 +260,8 @@ _MEASURE_BEFORE_GROWTH = regex.compile(r"\p{Han}(?:额|量|数|指数|价格|规
 _MEASURE_BEFORE_AMOUNT = regex.compile(r"\p{Han}(?:额|量|规模)(?:达到|达|突破|超过|超|为|约|近|增至|提高到|提升到)?$")
 _RESTATED = regex.compile(r"(?:折合|约合|折)(?:人民币)?约?$")
 _RESTATED_REACH = 5
+# 较“十三五”末净增1万亿元, 比上年增加320亿元: a change of a level in money, not a level
+_INCREMENT = regex.compile(r"(?:净增加|净增|增加了|增加|增长了|多增|增量|新增)(?:超过|超|近|约|达)?$")
 
 
 def _own_measure(sentence: str, mention: Mention, figure: Growth | Amount,
@@ -449,8 +451,9 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
         if isinstance(fig, Amount):
             prior_count, last_count = last_count, (fig if fig.kind == "count" else last_count)
             if fig.kind != "count" and (_LABEL_AFTER.match(sentence, fig.end) or _counted_class(sentence, fig, index)
-                                        or _RESTATED.search(sentence, max(0, fig.start - _RESTATED_REACH), fig.start)):
-                continue  # …, 折合1148亿元人民币: the same figure in another currency
+                                        or _RESTATED.search(sentence, max(0, fig.start - _RESTATED_REACH), fig.start)
+                                        or _INCREMENT.search(sentence, max(0, fig.start - _RESTATED_REACH), fig.start)):
+                continue  # 折合1148亿元人民币: the same figure in another currency; 净增1万亿元: an increment
             if fig.kind == "count" and _counts_something_else(sentence, fig, index):
                 continue
             mention = _count_mention(sentence, index, fig) if fig.kind == "count" else _money_mention(index, fig)

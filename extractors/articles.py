@@ -153,7 +153,8 @@ def _classify(clean: str, show: str) -> tuple[str, regex.Match | None]:
                 return kind, m
     if _NOT_HEADLINE.search(show):
         return "not_headline", None
-    return ("single" if len(clean) == 1 else "text"), None
+    # a digit alone on a line is a number wrapped out of its sentence, never part of a vertical headline
+    return ("single" if len(clean) == 1 and not clean.isdigit() else "text"), None
 
 
 def _title(lines: list[_Line], indices: tuple[int, ...]) -> str | None:

@@ -337,10 +337,35 @@ def _sentences(norm: NormalizedText, breaks: set[int]) -> list[tuple[int, str]]:
     for m in _SENTENCE.finditer(norm.text):
         start = m.start()
         for cut in sorted(b for b in breaks if m.start() < b < m.end()):
-            out.append((start, norm.text[start:cut]))
+            out += _bounded(norm.text, start, cut)
             start = cut
-        out.append((start, norm.text[start:m.end()]))
+        out += _bounded(norm.text, start, m.end())
     return out
+
+
+MAX_SENTENCE = 400  # characters: a longer stretch without sentence punctuation is read in pieces
+_PIECE_MARK = regex.compile(r"[,:、]")
+_FIGURE_END = regex.compile(r"%|(?<=\d)[个家项户]")  # where a figure, and often a clause, ends
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """The sentence text[start:end], in pieces of at most MAX_SENTENCE characters when it is longer:
+    cut after the last clause mark of each window, else after the last growth rate or count (a
+    figure's end), else where no number is split. Text without
+    punctuation (a table pasted as lines, a page's scripts) would otherwise make one sentence of
+    megabytes, and every figure's look-back over it made extraction quadratic."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        lo, limit = start + MAX_SENTENCE // 2, start + MAX_SENTENCE
+        marks = [m.end() for m in _PIECE_MARK.finditer(text, lo, limit)] or \
+            [m.end() for m in _FIGURE_END.finditer(text, lo, limit)]
+        cut = marks[-1] if marks else next(
+            (i for i in range(limit, lo, -1) if not (text[i - 1].isdigit() or text[i - 1] == "." or text[i].isdigit())),
+            limit)
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:end]))
+    return pieces
 
 
 def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: str,
@@ -603,7 +628,7 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     amount = draft.amount
     growth = draft.growth
     start, end = norm.original_span(offset + anchor_start, offset + anchor_end)
-    value_text = regex.sub(r"\s+", "", original[start:end])
+    value_text = _WHITESPACE.sub("", original[start:end])
     bound = amount.bound if amount else (growth.bound if growth else draft.share.bound)
     unit = None
     if amount is not None:
@@ -642,6 +667,7 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     return obs
 
 
+_WHITESPACE = regex.compile(r"\s+")
 _ASPECT = regex.compile(r"(?P<topic>[^,:;。()\d]{2,8}?)方面,")
 _BASE_UNNAMED = regex.compile(r"(?:占比|比重)(?:达到|达|为|超过|提高到|提升到)?[\d.]")
 _SHARE_OF_GDP = regex.compile(r"占(?:全省|全市|全国|全区)?(?:地区生产总值|生产总值|GDP|经济总量)")
@@ -750,8 +776,16 @@ _PHRASE_BREAK = regex.compile(rf"{_PHRASE_PUNCT.pattern}|\d(?![\d.]*[万亿]*元
 def _leading_phrase(sentence: str, end: int) -> str:
     # only the stretch after the last punctuation can hold a break: look no further back
     start = break_before(sentence, _PHRASE_PUNCT, end)
-    breaks = [m.end() for m in _PHRASE_BREAK.finditer(sentence, start, end)]
-    return sentence[breaks[-1] if breaks else start:end]
+    last = None
+    for m in _PHRASE_BREAK.finditer(sentence, max(start, end - _PHRASE_REACH), end):
+        last = m
+    if last is None and end - start > _PHRASE_REACH:  # a long stretch: the break may lie further back
+        for m in _PHRASE_BREAK.finditer(sentence, start, end):
+            last = m
+    return sentence[last.end() if last else start:end]
+
+
+_PHRASE_REACH = 40  # a leading phrase is short: the last break is almost always this close
 
 
 def _doc_id(article: Article) -> str:

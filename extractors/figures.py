@@ -191,7 +191,7 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
             continue
         if unit_word:
             unit, kind = p.units[unit_word]
-        elif (m.end() < len(sentence) and regex.match(r"[\p{Han}A-Za-z]", sentence[m.end()]) and sentence[m.end()] not in "的,"
+        elif (m.end() < len(sentence) and _WORD_CHAR.match(sentence, m.end()) and sentence[m.end()] not in "的,"
               and not _MILESTONE.match(sentence, m.end())):
             # 3000亿立方米, 5万吨: a scale followed by a unit we do not track
             continue
@@ -216,6 +216,7 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
     return sorted(found, key=lambda a: a.start)
 
 
+_WORD_CHAR = regex.compile(r"[\p{Han}A-Za-z]")
 # 迈上5万亿台阶: a scale before a milestone word is money, not a unit we do not track
 _MILESTONE = regex.compile(r"台阶|大关|关口")
 _SCALE_ONE = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10}

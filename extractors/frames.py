@@ -165,13 +165,14 @@ def _counts_something_else(sentence: str, amount: Amount, mentions: _Mentions) -
     after = amount.tail if amount.tail >= 0 else amount.end
     while m := _NEXT_LISTED_COUNT.match(sentence, after):
         after = m.end()  # 50个、70个工作日: the items of a list count the same thing
-    if after >= len(sentence) or not regex.match(r"\p{Han}", sentence[after]):
+    if after >= len(sentence) or not _HAN.match(sentence, after):
         return False
     return not mentions.starting_in(after, after + _ACTION_GAP + 1)
 
 
 # 15个产业平台落地项目2200个: the action has a count of its own ahead; the first only counts the actors
 _OWN_COUNT_AHEAD = regex.compile(r"[^\d,:;。、]{0,8}?[\d零〇一二三四五六七八九十百千万两.]+[个家项宗户]")
+_HAN = regex.compile(r"\p{Han}")
 _ACTION_GAP = 2  # an adverb may stand between a count and its action: 17个成功签约
 _NEXT_LISTED_COUNT = regex.compile(r"、[\d.零〇一二三四五六七八九十百千万两]+[个家项宗户]")
 

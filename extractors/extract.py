@@ -344,24 +344,29 @@ def _sentences(norm: NormalizedText, breaks: set[int]) -> list[tuple[int, str]]:
 
 
 MAX_SENTENCE = 400  # characters: a longer stretch without sentence punctuation is read in pieces
-_PIECE_MARK = regex.compile(r"[,:、]")
-_FIGURE_END = regex.compile(r"%|(?<=\d)[个家项户]")  # where a figure, and often a clause, ends
+# where to cut, best first: a clause mark; where a figure and often its clause ends: a growth
+# rate's percent sign, a count's classifier, a level's unit
+_PIECE_CUTS = (regex.compile(r"[,:、]"), regex.compile("%"), regex.compile(r"(?<=\d)[个家项户]"),
+               regex.compile(r"(?<=[\d万亿千百])(?:美元|元|人次)"))
 
 
 def _bounded(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """The sentence text[start:end], in pieces of at most MAX_SENTENCE characters when it is longer:
-    cut after the last clause mark of each window, else after the last growth rate or count (a
-    figure's end), else where no number is split. Text without
-    punctuation (a table pasted as lines, a page's scripts) would otherwise make one sentence of
-    megabytes, and every figure's look-back over it made extraction quadratic."""
+    """The sentence text[start:end], in pieces of about MAX_SENTENCE characters when it is longer:
+    cut after the last clause mark of each window, else after the last figure's end (a percent
+    sign, a classifier, a unit), else at the first such place after the window. Text without punctuation (a table pasted as lines, a page's scripts) would
+    otherwise make one sentence of megabytes, and every figure's look-back over it made
+    extraction quadratic."""
     pieces = []
     while end - start > MAX_SENTENCE:
         lo, limit = start + MAX_SENTENCE // 2, start + MAX_SENTENCE
-        marks = [m.end() for m in _PIECE_MARK.finditer(text, lo, limit)] or \
-            [m.end() for m in _FIGURE_END.finditer(text, lo, limit)]
-        cut = marks[-1] if marks else next(
-            (i for i in range(limit, lo, -1) if not (text[i - 1].isdigit() or text[i - 1] == "." or text[i].isdigit())),
-            limit)
+        marks = next((found for cuts in _PIECE_CUTS if (found := [m.end() for m in cuts.finditer(text, lo, limit)])), None)
+        if marks:
+            cut = marks[-1]
+        else:
+            after = next((m for cuts in _PIECE_CUTS if (m := cuts.search(text, limit, end))), None)
+            cut = after.end() if after else end
+        if cut >= end:
+            break
         pieces.append((start, text[start:cut]))
         start = cut
     pieces.append((start, text[start:end]))

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 import regex
 
 from .articles import split_articles
-from .figures import Amount, break_before, find_figures
+from .figures import CLAUSE_END, Amount, break_before, find_figures
 from .frames import Draft, build_drafts
 from .model import Article, InputError, Observation, Period, Place, SourceMeta
 from .normalize import NormalizedText, normalize
@@ -731,10 +731,9 @@ def _topic_subject(sentence: str, mention_start: int, drop: list[str]) -> str:
 
 
 def _clause_start_before(sentence: str, pos: int) -> int:
-    return break_before(sentence, _CLAUSE_END, pos)
+    return break_before(sentence, CLAUSE_END, pos)
 
 
-_CLAUSE_END = regex.compile(r"[,:;。()]")
 
 
 class _ClauseZones:

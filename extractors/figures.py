@@ -145,6 +145,8 @@ def patterns() -> _Patterns:
 # ①…⑳, ⑴…⒇, ❶…❿ open the items of an enumerated list: each item is a clause of its own
 LIST_MARKS = "\u2460-\u2473\u2474-\u2487\u2776-\u277f"
 _CLAUSE_BREAK = regex.compile(rf"[,:;。{LIST_MARKS}]")
+# a comma-level clause's end: what the resolvers mean by "its own clause"
+CLAUSE_END = regex.compile(r"[,:;。()]")
 _COUNTED_NOUN = regex.compile(r"[^,:;。、]{0,12}?(?:项目|企业|市场主体|公司|机构|平台)")
 
 

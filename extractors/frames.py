@@ -21,7 +21,7 @@ from functools import cache
 
 import regex
 
-from .figures import LIST_MARKS, Amount, Figure, Growth, Rank, Share, break_before, rule_list
+from .figures import CLAUSE_END, LIST_MARKS, Amount, Figure, Growth, Rank, Share, break_before, rule_list
 from .resolve.indicators import Mention
 from .resolve.subjects import compact_parts, share_head
 from .vocab import load_table
@@ -274,15 +274,13 @@ def _own_measure(sentence: str, mention: Mention, figure: Growth | Amount,
 
 
 _VALUE_JOIN = regex.compile(r"(?:、|和|及|与|,)?")
-_COMMA_CLAUSE = regex.compile(r"[,:;。()]")
 _LISTED_GAP = 8  # what may stand between two listed indicators: 、 and a modifier (、规上服务业)
-_BEFORE_VALUES = regex.compile(r"(?:同比|比上年|分别|均)*(?:分别)")
 
 
 def _listed_mentions(sentence: str, mentions: "_Mentions", values_start: int, n: int | None = None) -> list[Mention]:
     """The indicators a 分别 list of values is spread over, when the clause before the values
     names two or more (exactly ``n`` when given) joined by 、/和/及/与; else []."""
-    clause_start = break_before(sentence, _COMMA_CLAUSE, values_start)
+    clause_start = break_before(sentence, CLAUSE_END, values_start)
     listed = mentions.within(clause_start, values_start)
     if len(listed) < 2 or (n is not None and len(listed) != n):
         return []
@@ -303,7 +301,7 @@ _OWN_PART_MIN = 2
 def _own_part(sentence: str, mention: Mention, growth: Growth) -> str | None:
     """国有控股企业增加值增长3.9%,股份制企业增长6.2%: a growth in a later clause than its indicator,
     after a part named in its own clause, is that part's (None: decide from the context)."""
-    clause_start = break_before(sentence, _COMMA_CLAUSE, growth.start)
+    clause_start = break_before(sentence, CLAUSE_END, growth.start)
     if clause_start <= mention.end:
         return None
     part = _BEFORE_GROWTH.sub("", sentence[clause_start:growth.start])
@@ -458,7 +456,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             if fig.kind == "count" and _counts_something_else(sentence, fig, index):
                 continue
             mention = _count_mention(sentence, index, fig) if fig.kind == "count" else _money_mention(index, fig)
-            fenbie = sentence.rfind("分别", break_before(sentence, _COMMA_CLAUSE, fig.start), fig.start) \
+            fenbie = sentence.rfind("分别", break_before(sentence, CLAUSE_END, fig.start), fig.start) \
                 if fig.kind != "count" else -1
             if fenbie >= 0 and (listed := _listed_mentions(sentence, index, fenbie + 2)):
                 # 财政收入、支出分别突破300亿元和3000亿元: the k-th amount after 分别 is the k-th indicator's
@@ -505,8 +503,8 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 _attach_growth(fig, mention)
         elif isinstance(fig, Share):
             mention = last_mention_before(fig.lead_start)
-            if mention is not None and mention.end <= break_before(sentence, _COMMA_CLAUSE, fig.lead_start) \
-                    and sentence[break_before(sentence, _COMMA_CLAUSE, fig.lead_start):fig.lead_start]:
+            if mention is not None and mention.end <= break_before(sentence, CLAUSE_END, fig.lead_start) \
+                    and sentence[break_before(sentence, CLAUSE_END, fig.lead_start):fig.lead_start]:
                 continue  # …收入稳步提高,工业战略性新兴产业占规上工业比重30%: the share of a part its clause names
             if fig.continues and drafts and drafts[-1].share is not None:
                 before = drafts[-1]

@@ -14,14 +14,13 @@ from functools import cache
 
 import regex
 
-from ..figures import break_before
+from ..figures import CLAUSE_END, break_before
 from ..model import Place
 from ..vocab import load_table
 from .indicators import Mention
 from .regions import gazetteer
 
 LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "township": 4}
-_CLAUSE_END = regex.compile(r"[,:;。()]")
 _SELF_REFERENCE = regex.compile(r"(?:全|我|本|该)(?:市|县|区|州|镇|乡)")
 # 全省/全国 above the home area mostly scope a rank or name an event in local news (全国工业APP
 # 大赛); they are the area only where a figure or an indicator follows at once (全国5963元,
@@ -91,7 +90,7 @@ def wider_elsewhere(place: tuple[int, int, Place], home: Place | None, sentence:
     clause only: a later clause goes back to the home area."""
     level = place[2].level
     wider = home is not None and level in ("country", "province") and LEVEL_RANK[level] < LEVEL_RANK[home.level]
-    return wider and break_before(sentence, _CLAUSE_END, anchor) > place[0]
+    return wider and break_before(sentence, CLAUSE_END, anchor) > place[0]
 
 
 def _figure_follows(sentence: str, end: int, mention_starts: tuple[int, ...]) -> bool:
@@ -114,5 +113,5 @@ def _is_venue(sentence: str, start: int, end: int) -> bool:
     before, event = _venue_cues()
     if not before.search(sentence, max(0, start - 2), start):
         return False
-    clause_end = _CLAUSE_END.search(sentence, end)
+    clause_end = CLAUSE_END.search(sentence, end)
     return bool(event.search(sentence, end, clause_end.start() if clause_end else len(sentence)))

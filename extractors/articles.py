@@ -33,7 +33,7 @@ from datetime import date
 import regex
 
 from .model import Article
-from .normalize import map_chars, normalize
+from .normalize import NormalizedText, map_chars, normalize_mapped
 from .vocab import load_table
 
 _MAX_HEADLINE_CHARS = 40
@@ -107,14 +107,16 @@ class _Start:
     titles: tuple[int, ...] = ()
 
 
-def split_articles(text: str, source_file: str, known_title: str | None = None) -> list[Article]:
-    """The articles of one file, in order; an empty or blank text has none.
+def split_articles(text: str, source_file: str, known_title: str | None = None,
+                   page: Page | None = None) -> list[Article]:
+    """The articles of one file, in order; an empty or blank text has none. ``page`` is the
+    text normalised with ``keep_newlines`` (``read_page``), when the caller has it already.
 
     ``known_title`` (the manifest's) is the title of a file that holds one article, in place of
     the line the text would give (often page furniture such as 下载 on a crawled page), and so
     decides its kind too. A file of several articles keeps each article's own headline.
     """
-    lines = _lines(text)
+    lines = _lines(page or read_page(text))
     if not lines:
         return []
     drafts = _listing(lines) or _paper(lines) or [_single(lines, known_title)]
@@ -130,12 +132,25 @@ def split_articles(text: str, source_file: str, known_title: str | None = None) 
 
 # --- lines ---------------------------------------------------------------------------------
 
-def _lines(text: str) -> list[_Line]:
-    norm = normalize(text, keep_newlines=True)
+@dataclass(frozen=True)
+class Page:
+    """A file's text prepared once: the articles are found in it and their bodies cut out of
+    ``clean`` (``normalize.section``) instead of being cleaned again."""
+
+    mapped: str  # the character maps applied, same length as the text
+    clean: NormalizedText  # cleaned with its line breaks kept
+
+
+def read_page(text: str) -> Page:
+    mapped = map_chars(text)
+    return Page(mapped, normalize_mapped(mapped, keep_newlines=True))
+
+
+def _lines(page: Page) -> list[_Line]:
     lines = []
-    for m in _LINE.finditer(norm.text):
-        start, end = norm.original_span(m.start(), m.end())
-        show = _SPACES.sub(" ", map_chars(text[start:end])).strip()
+    for m in _LINE.finditer(page.clean.text):
+        start, end = page.clean.original_span(m.start(), m.end())
+        show = _SPACES.sub(" ", page.mapped[start:end]).strip()
         kind, match = _classify(m.group(), show)
         lines.append(_Line(start, end, m.group(), show, kind, match))
     return lines

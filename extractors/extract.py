@@ -13,11 +13,11 @@ from functools import cache, lru_cache
 
 import regex
 
-from .articles import split_articles
+from .articles import Page, read_page, split_articles
 from .figures import CLAUSE_END, Amount, break_before, find_figures
 from .frames import Draft, build_drafts
 from .model import Article, InputError, Observation, Period, Place, SourceMeta
-from .normalize import NormalizedText, normalize
+from .normalize import NormalizedText, section
 from .reading import decode
 from .resolve.indicators import Mention, by_sector, find_mentions
 from .resolve.periods import PeriodMention, find_periods
@@ -82,9 +82,9 @@ def process_file(source_file: str, data: bytes, meta: SourceMeta | None) -> File
         result.errors.append({"source_file": source_file, "stage": e.stage, "reason": e.reason})
         return result
     meta = infer_meta(meta or SourceMeta(source_file=source_file, meta_source="inferred"), text)
-    articles = split_articles(text, source_file, meta.title)
-    for article in articles:
-        rows = extract_article(text, article, meta)
+    page = read_page(text)
+    for article in split_articles(text, source_file, meta.title, page):
+        rows = extract_article(text, article, meta, page)
         result.errors += [_too_large_error(obs) for obs in rows if not _real_measures(obs)]
         rows = [obs for obs in rows if _real_measures(obs)]
         result.observations += rows
@@ -205,7 +205,9 @@ def _period_end_of(meta: SourceMeta) -> date | None:
     return date.fromordinal(next_month.toordinal() - 1)
 
 
-def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Observation]:
+def extract_article(text: str, article: Article, meta: SourceMeta, page: Page | None = None) -> list[Observation]:
+    """The rows of one article of ``text``; ``page`` is the text as ``read_page`` cleaned it."""
+    page = page or read_page(text)
     ctx = _ArticleContext(
         article=article,
         publisher=article.publisher or meta.publisher,
@@ -215,7 +217,7 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
         is_report=article.kind == "work_report",
     )
     stop = _section_stop().search(text, article.body_start, article.end)
-    norm = normalize(text[article.body_start:stop.start() if stop else article.end], base=article.body_start)
+    norm = section(page.clean, text, article.body_start, stop.start() if stop else article.end)
     ctx.home = _topic_place(norm.text, article, ctx.home)
     ctx.topic_zone = _title_zone(article)
     if ctx.is_report and ctx.ref is not None:
@@ -235,14 +237,15 @@ def extract_article(text: str, article: Article, meta: SourceMeta) -> list[Obser
             if obs.value is not None:
                 levels.add(level)
             rows.append(_in_window(obs, sentence, start, norm))
-    return _headline_rows(text, article, ctx, rows) + rows
+    return _headline_rows(text, page, article, ctx, rows) + rows
 
 
 _BREAKDOWN_OPENS = regex.compile(r"其中")
 _FIGURE_CHAR = regex.compile(r"[\d０-９%％倍成番万亿千百十两一二三四五六七八九]")
 
 
-def _headline_rows(text: str, article: Article, ctx: _ArticleContext, body: list[Observation]) -> list[Observation]:
+def _headline_rows(text: str, page: Page, article: Article, ctx: _ArticleContext,
+                   body: list[Observation]) -> list[Observation]:
     """A news headline is a sentence too (一季度全市外贸进出口增长两成): its figures are rows unless
     the body reports the same indicator of the same place, which is the fuller mention.
     The headline is read with a copy of ``ctx`` carrying the body's first period: it sets nothing
@@ -252,7 +255,7 @@ def _headline_rows(text: str, article: Article, ctx: _ArticleContext, body: list
         return []
     ctx = replace(ctx, carry=ctx.first_period, continued=False, semicolon_rows=[])
     told = {(r.indicator, r.region, r.status) for r in body}
-    head = normalize(text[article.start:article.body_start], base=article.start)
+    head = section(page.clean, text, article.start, article.body_start)
     rows = []
     for start, sentence in _sentences(head, set()):
         rows += [_in_window(r, sentence, start, head) for r in _sentence_rows(sentence, start, head, text, ctx)

@@ -19,6 +19,7 @@ between whitespace runs are copied in bulk and their offsets are a plain range.
 """
 from __future__ import annotations
 
+import bisect
 from array import array
 from dataclasses import dataclass
 
@@ -107,7 +108,11 @@ def map_chars(original: str) -> str:
 
 def normalize(original: str, base: int = 0, keep_newlines: bool = False) -> NormalizedText:
     """Clean `original`; `base` is added to every offset (an article's slice maps into its file)."""
-    mapped = map_chars(original)
+    return normalize_mapped(map_chars(original), base, keep_newlines)
+
+
+def normalize_mapped(mapped: str, base: int = 0, keep_newlines: bool = False) -> NormalizedText:
+    """``normalize`` of a text whose characters ``map_chars`` has already mapped."""
     n = len(mapped)
     pieces: list[str] = []
     offsets = array("l")
@@ -128,6 +133,42 @@ def normalize(original: str, base: int = 0, keep_newlines: bool = False) -> Norm
     offsets.extend(range(base + pos, base + n))
     offsets.append(base + n)
     return NormalizedText("".join(pieces), offsets)
+
+
+def section(page: NormalizedText, original: str, start: int, end: int) -> NormalizedText:
+    """``normalize(original[start:end], base=start)`` taken from ``page``, the whole of
+    ``original`` normalised with ``keep_newlines``: a file's text is cleaned once, and each
+    article's body is cut out of it instead of being cleaned again.
+
+    The two differ only in the gaps: at the section's edges a gap is dropped, and inside it a
+    kept line break becomes a space between two ASCII letters or two digits and is dropped
+    elsewhere (as ``_gap_char`` decides without ``keep_newlines``)."""
+    offsets, text = page.offsets, page.text
+    lo = bisect.bisect_left(offsets, start, 0, len(text))
+    hi = bisect.bisect_left(offsets, end, lo, len(text))
+    while lo < hi and text[lo] in _KEPT_GAP_CHARS:
+        lo += 1
+    while hi > lo and text[hi - 1] in _KEPT_GAP_CHARS:
+        hi -= 1
+    pieces: list[str] = []
+    kept = array("l")
+    pos = lo
+    while (brk := text.find("\n", pos, hi)) >= 0:
+        pieces.append(text[pos:brk])
+        kept.extend(offsets[pos:brk])
+        before, after = text[brk - 1], text[brk + 1]
+        if (before in _ASCII_LETTERS and after in _ASCII_LETTERS) or (before in _DIGITS and after in _DIGITS):
+            space = _WHITESPACE.search(original, offsets[brk - 1] + 1, offsets[brk + 1])
+            pieces.append(" ")
+            kept.append(space.start())
+        pos = brk + 1
+    pieces.append(text[pos:hi])
+    kept.extend(offsets[pos:hi])
+    kept.append(end)
+    return NormalizedText("".join(pieces), kept)
+
+
+_KEPT_GAP_CHARS = frozenset(" \n")
 
 
 def _gap_char(run: str, before: str, after: str, keep_newlines: bool) -> tuple[str, int] | None:

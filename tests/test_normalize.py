@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 import regex
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from extractors.normalize import map_chars, normalize
+from extractors.normalize import map_chars, normalize, section
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "normalize.toml").read_text(encoding="utf-8"))["case"]
 WHITESPACE = regex.compile(r"\s")
@@ -78,3 +78,35 @@ def test_offsets_map_every_cleaned_character_back(text: str, keep_newlines: bool
 @given(text=_TEXT)
 def test_map_chars_keeps_length(text: str) -> None:
     assert len(map_chars(text)) == len(text)
+
+
+# Characters where the two cleanings could part: line breaks, spaces of every kind, invisible
+# and combining marks, ASCII letters and digits (whose gaps keep a space), Han text.
+_SECTION_ALPHABET = st.sampled_from(list("\n\r \u3000\u00a0\u200b\u200e\u0301ab12．,增长亿元。"))
+
+
+_GAP_LIKE = frozenset("\n\r \u3000\u00a0\u200b\u200e\u0301．")
+_DIGIT_BOUND = frozenset("\u0301．")
+
+
+def _gap_around(text: str, at: int) -> str:
+    """The run of gap characters (and ．) that position ``at`` touches."""
+    lo, hi = at, at
+    while lo > 0 and text[lo - 1] in _GAP_LIKE:
+        lo -= 1
+    while hi < len(text) and text[hi] in _GAP_LIKE:
+        hi += 1
+    return text[lo:hi]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_SECTION_ALPHABET, max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_a_section_of_the_page_is_the_slice_cleaned_on_its_own(text: str, a: int, b: int) -> None:
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    # a digit-bound mark (． between digits, a combining mark inside a number) cut from its digit
+    # by the section's edge reads differently on its own; articles start and end at lines, not there
+    assume(not any(c in _DIGIT_BOUND for c in _gap_around(text, start) + _gap_around(text, end)))
+    page = normalize(text, keep_newlines=True)
+    alone = normalize(text[start:end], base=start)
+    cut = section(page, text, start, end)
+    assert (cut.text, list(cut.offsets)) == (alone.text, list(alone.offsets))

@@ -13,7 +13,7 @@ from functools import cache
 
 import regex
 
-from .numbers import NUMERAL, SCALE, parse_amount, parse_multiple, parse_percent
+from .numbers import NUMERAL, NUMERAL_END, SCALE, parse_amount, parse_multiple, parse_percent
 from .vocab import load_table
 
 
@@ -74,6 +74,7 @@ def rule_list(name: str) -> str:
 
 @dataclass(frozen=True)
 class _Patterns:
+    cue: regex.Pattern
     amount: regex.Pattern
     growth: regex.Pattern
     growth_more: regex.Pattern
@@ -125,7 +126,12 @@ def patterns() -> _Patterns:
     rank = regex.compile(
         rf"(?:{rule_list('rank_lead')})(?P<scope>{rule_list('rank_scope')})(?:第(?P<num>{NUMERAL})|(?P<first>首位))位?"
     )
+    # What every figure holds, so that the four scans run only on sentences that have it (four
+    # in five have none): an amount's numeral with a scale or unit after it, a growth's % or
+    # 倍 or doubling word, a share's %, a rank's 第 or 首位, a bare scale's 亿
+    cue = regex.compile(rf"[%倍第亿]|首位|{_alternation(list(doubling))}|{NUMERAL_END}(?:余|多)?(?:{SCALE}|{unit_alt})")
     return _Patterns(
+        cue=cue,
         amount=amount,
         growth=growth,
         growth_more=growth_more,
@@ -308,6 +314,8 @@ def _overlaps(amount: Amount, starts: list[int], reach: list[int]) -> bool:
 def find_figures(sentence: str) -> list[Figure]:
     """Every figure in ``sentence``, in order; growth and share spans never overlap an amount."""
     p = patterns()
+    if not p.cue.search(sentence):
+        return []
     growths = _growths(sentence, p)
     shares = _shares(sentence, p)
     taken = sorted((f.start, f.end) for f in (*growths, *shares))

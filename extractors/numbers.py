@@ -43,6 +43,8 @@ _CHINESE = (
     rf"(?:[{_POINT}][{_DIGIT}]+)?"
 )
 NUMERAL: str = rf"(?:{_ARABIC}|{_CHINESE})"
+# the character every NUMERAL ends with
+NUMERAL_END: str = rf"[\d{_DIGIT}{_UNIT}]"
 # NUMERAL that does not start inside another numeral (in 三十三年, not at the second 三).
 NUMERAL_BOUNDED: str = rf"(?<![\d.{_DIGIT}{_UNIT}{_GROUP}]){NUMERAL}"
 

@@ -402,7 +402,10 @@ def _build_scanner() -> _Scanner:
         branches.append(f"(?P<r{len(rules)}>" + _GROUP_NAME_RE.sub(rf"(?P<{prefix}\1>", pattern) + ")")
         if row["carries"] not in ("yes", "no"):
             raise VocabularyError(f"period_patterns.csv: carries must be yes or no, not {row['carries']!r}")
-        rules.append((prefix, _RESOLVERS[row["resolver"]], row["carries"] == "yes"))
+        # the rule's own groups, (name in its row, name in the combined pattern): a match of the
+        # combined pattern reads only these, not the hundreds of groups of all rules
+        groups = tuple((name, prefix + name) for name in dict.fromkeys(_GROUP_NAME_RE.findall(pattern)))
+        rules.append((groups, _RESOLVERS[row["resolver"]], row["carries"] == "yes"))
     scanner = regex.compile("|".join(branches))
     # A period right after 比/较 or right before 同期/相比 is a comparison base: the whole
     # wording is dropped (checked after matching, so that no shorter part of it is kept).
@@ -430,8 +433,8 @@ def _windows(text: str) -> Iterator[tuple[int, int]]:
 
 def _resolve(m: regex.Match, ctx: _Context) -> tuple[Period, bool] | None:
     index = int(m.lastgroup[1:])
-    prefix, resolver, carries = _RULES[index]
-    groups = {k[len(prefix):]: v for k, v in m.groupdict().items() if v is not None and k.startswith(prefix)}
+    names, resolver, carries = _RULES[index]
+    groups = {name: value for name, group in names if (value := m.group(group)) is not None}
     period = resolver(groups, ctx)
     return None if period is None else (Period(period.start, period.end, period.type, m.group()), carries)
 

@@ -8,6 +8,7 @@ Input text is already normalised: ASCII digits, ``.``, ``%`` and ``,``.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import cn2an
 import regex
@@ -72,6 +73,7 @@ _PERCENT_RE = regex.compile(
 _PER_UNIT_RE = regex.compile(rf"(?P<num>{NUMERAL})(?P<word>{_words(list(_PER_UNIT))})")
 
 
+@lru_cache(maxsize=8192)  # the same few numerals (1, 2.5, 三) recur on every page
 def _numeral_decimal(s: str) -> Decimal | None:
     """Exact value of one numeral as matched by NUMERAL, or None."""
     if _ARABIC_RE.fullmatch(s):

@@ -54,6 +54,22 @@ def _status_cues() -> tuple[tuple[regex.Pattern, str, str], ...]:
 _CUE_SCOPES = ("clause", "clause_weak", "segment", "onward")
 
 
+@cache
+def _scope_cues(scope: str) -> tuple[regex.Pattern | None, tuple[tuple[regex.Pattern, str], ...]]:
+    """The cues of one scope, in their file's order, and one pattern that finds any of them:
+    most sentences hold none, and one search tells so."""
+    cues = tuple((cue, status) for cue, status, cue_scope in _status_cues() if cue_scope == scope)
+    return (regex.compile("|".join(f"(?:{cue.pattern})" for cue, _ in cues)) if cues else None), cues
+
+
+def _first_scope_status(scope: str, sentence: str, end: int) -> str | None:
+    """The status of the first cue of ``scope`` (in the file's order) found in sentence[:end]."""
+    any_cue, cues = _scope_cues(scope)
+    if any_cue is None or not any_cue.search(sentence, 0, end):
+        return None
+    return next((status for cue, status in cues if cue.search(sentence, 0, end)), None)
+
+
 @dataclass
 class _ArticleContext:
     article: Article
@@ -390,9 +406,9 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     if periods:
         names = _event_names(sentence)  # 三季度…云签约活动 is a name: its period is the name's
         periods = [p for p in periods if not any(n0 <= p.start and p.end < n1 for n0, n1 in names)]
-    for cue, status, scope in _status_cues():
-        if scope == "onward" and cue.search(sentence):
-            ctx.onward_status = status
+    any_onward, onward = _scope_cues("onward")
+    if any_onward is not None and any_onward.search(sentence):
+        ctx.onward_status = next(status for cue, status in reversed(onward) if cue.search(sentence))
     figures = find_figures(sentence)
     rows: list[Observation] = []
     mentions = find_mentions(sentence) if figures else []
@@ -428,8 +444,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     ctx.first_period = ctx.first_period or ctx.carry
     # a cue carries over a ";" only when it heads the list (预计:…;…), not when it follows a figure
     head_end = figures[0].start if figures else len(sentence)
-    cue_status = next((status for cue, status, scope in _status_cues()
-                       if scope == "clause" and cue.search(sentence, 0, head_end)), None)
+    cue_status = _first_scope_status("clause", sentence, head_end)
     continued = sentence.rstrip().endswith((";", "；"))
     ctx.semicolon_status = (cue_status or ctx.semicolon_status) if continued else None
     ctx.head_status = cue_status

@@ -129,7 +129,7 @@ def patterns() -> _Patterns:
     # What every figure holds, so that the four scans run only on sentences that have it (four
     # in five have none): an amount's numeral with a scale or unit after it, a growth's % or
     # 倍 or doubling word, a share's %, a rank's 第 or 首位, a bare scale's 亿
-    cue = regex.compile(rf"[%倍第亿]|首位|{_alternation(list(doubling))}|{NUMERAL_END}(?:余|多)?(?:{SCALE}|{unit_alt})")
+    cue = regex.compile(rf"[%倍第亿]|首位|{_alternation(list(doubling))}|{NUMERAL_END}(?:余|多){{0,2}}(?:{SCALE}|{unit_alt})")
     return _Patterns(
         cue=cue,
         amount=amount,

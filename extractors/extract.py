@@ -353,9 +353,11 @@ def _heading_ends(text: str, article: Article, norm: NormalizedText) -> set[int]
 
 def _sentences(norm: NormalizedText, breaks: set[int]) -> list[tuple[int, str]]:
     out = []
+    cuts = sorted(breaks)
     for m in _SENTENCE.finditer(norm.text):
         start = m.start()
-        for cut in sorted(b for b in breaks if m.start() < b < m.end()):
+        first = bisect.bisect_right(cuts, start)
+        for cut in cuts[first:bisect.bisect_left(cuts, m.end(), first)]:
             out += _bounded(norm.text, start, cut)
             start = cut
         out += _bounded(norm.text, start, m.end())

@@ -1,8 +1,12 @@
-"""What a run loads before its first figure: tables written without pandas."""
+"""What a run loads before its first figure: tables written without pandas, and no library
+imported that the run does not use."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -11,6 +15,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from extractors import tables
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = "本报讯 1至2月，全市进出口总值42.9亿元，同比增长46.9%。\n"  # Arabic figures only: no cn2an
 
 _DTYPES = {"string": object, "category": "category", "date": object, "float": "float64", "int": "Int64", "int32": "Int32"}
 
@@ -67,3 +74,27 @@ def test_the_parquet_bytes_are_those_of_pa_array_columns() -> None:
 def test_a_text_batch_is_what_from_pydict_makes() -> None:
     values = {"code": ["gdp", "exports", ""], "name_zh": ["地区生产总值", "出口", "空"]}
     assert tables.text_batch(values).equals(pa.RecordBatch.from_pydict(values))
+
+
+_LOADED = """
+import sys
+import extractors
+extractors.run([sys.argv[1]], sys.argv[2], formats=sys.argv[3], workers=1)
+print(" ".join(m for m in ("pandas", "cn2an", "duckdb", "xlsxwriter", "extractors.extract") if m in sys.modules))
+"""
+
+
+def test_a_run_imports_only_what_it_uses(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(ARTICLE, encoding="utf-8")
+
+    def loaded(formats: str) -> str:
+        result = subprocess.run([sys.executable, "-c", _LOADED, str(inputs), str(tmp_path / "out"), formats],
+                                capture_output=True, text=True, timeout=300, cwd=ROOT)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert loaded("parquet") == "extractors.extract"  # no pandas for the schema, no DuckDB without exports
+    assert loaded("parquet") == ""  # from the cache: not even the rules
+    assert loaded("all") == "duckdb xlsxwriter"

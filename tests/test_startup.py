@@ -1,8 +1,11 @@
-"""What a run loads before its first figure: tables written without pandas, and no library
+"""What a run loads before its first figure: the prebuilt gazetteer index (up to date with its data
+files, independent of the hash seed, data only), tables written without pandas, and no library
 imported that the run does not use."""
 from __future__ import annotations
 
 import io
+import os
+import pickle
 import subprocess
 import sys
 from datetime import date
@@ -15,9 +18,43 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from extractors import tables
+from extractors.resolve import regions
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = "本报讯 1至2月，全市进出口总值42.9亿元，同比增长46.9%。\n"  # Arabic figures only: no cn2an
+
+
+def test_the_shipped_gazetteer_index_is_what_its_data_files_build() -> None:
+    assert regions.INDEX_PATH.read_bytes() == regions.index_bytes(regions.index_from_data_files()), \
+        "stale gazetteer index: run python scripts/build_gazetteer_index.py"
+
+
+def test_the_index_build_does_not_depend_on_the_hash_seed() -> None:
+    for seed in ("0", "1"):
+        result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_gazetteer_index.py"), "--check"],
+                                env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+
+
+def test_a_stale_index_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    shipped = regions.gazetteer()
+    stale = tmp_path / "gazetteer.index"
+    stale.write_bytes(regions.INDEX_PATH.read_bytes().replace(regions.sources_digest().encode(), b"0" * 64, 1))
+    monkeypatch.setattr(regions, "INDEX_PATH", stale)
+    assert regions._read_index() is None
+    with pytest.warns(UserWarning, match="build_gazetteer_index.py"):
+        built = regions.gazetteer.__wrapped__()
+    text = "湖南省株洲市醴陵市、攸县和茶陵县"
+    assert built.find(text) == shipped.find(text)
+
+
+def test_an_index_holds_data_only(tmp_path: Path, monkeypatch) -> None:
+    forged = tmp_path / "gazetteer.index"
+    forged.write_bytes(regions.INDEX_PATH.read_bytes().partition(b"\n")[0] + b"\n" + pickle.dumps(os.system))
+    monkeypatch.setattr(regions, "INDEX_PATH", forged)
+    with pytest.raises(pickle.UnpicklingError, match="data only"):
+        regions._read_index()
+
 
 _DTYPES = {"string": object, "category": "category", "date": object, "float": "float64", "int": "Int64", "int32": "Int32"}
 

@@ -20,7 +20,6 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from .cache import FileRows
-from .extract import process_file
 from .model import SourceMeta
 from .tables import document_key, error_key, observation_key, observation_row, row_tuple
 
@@ -29,9 +28,12 @@ WORKER_DIED = "worker died"
 
 
 def extract_rows(source_file: str, data: bytes, meta: SourceMeta | None) -> FileRows:
-    """One file's rows per table, each table sorted as in the written tables; never raises."""
+    """One file's rows per table, each table sorted as in the written tables; never raises for a
+    file (a broken rule file fails the run, at the first file)."""
+    from . import extract  # the rules load at the first file: a run that takes every file from the cache needs none
+
     try:
-        result = process_file(source_file, data, meta)
+        result = extract.process_file(source_file, data, meta)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
         return {"observations": [], "documents": [], "errors": [
             row_tuple({"source_file": source_file, "stage": "extract", "reason": f"{type(e).__name__}: {e}"}, "errors")]}

@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .tables import OBSERVATION_COLUMNS
@@ -35,6 +33,8 @@ def write_partitions(observations_parquet: str, folder: Path, keys: tuple[str, .
 
     ``folder`` and everything in it get the permissions of any new file or folder (the umask).
     """
+    import pyarrow.dataset as ds  # with pyarrow.compute and pandas: only a partitioned run needs them
+
     check_keys(keys)
     source = pq.ParquetFile(observations_parquet)
     first = _keyed(pa.Table.from_batches([], source.schema_arrow.remove_metadata()), keys)
@@ -60,6 +60,8 @@ def _batches(source: pq.ParquetFile, keys: tuple[str, ...]) -> Iterator[pa.Recor
 
 def _keyed(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
     """The table with the partition keys as plain columns (year added; dictionary keys decoded)."""
+    import pyarrow.compute as pc
+
     if YEAR in keys:
         year = pc.coalesce(pc.year(table["period_end"]), pc.year(table["published"]), NO_YEAR).cast(pa.int32())
         table = table.append_column(YEAR, year)

@@ -16,15 +16,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from importlib import metadata
+from itertools import repeat
+from operator import is_not
 from pathlib import Path
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -57,9 +62,14 @@ _ARROW_TYPES = {
     "string": pa.string(), "category": pa.dictionary(pa.int32(), pa.string()), "date": pa.date32(),
     "float": pa.float64(), "int": pa.int64(), "int32": pa.int32(),
 }
-# pandas dtypes the Parquet files' pandas metadata names, so pandas reads Int64/Int32 and categories back
-_PANDAS_DTYPES = {"string": object, "category": "category", "date": object, "float": "float64",
-                  "int": "Int64", "int32": "Int32"}
+# How pandas describes each kind of column in the Parquet files' pandas metadata (as
+# pa.Table.from_pandas writes it for an empty frame), so pandas reads Int64/Int32 and categories
+# back; written here because importing pandas costs a third of a second at every start
+_PANDAS_COLUMNS: dict[str, tuple[str, str, dict | None]] = {
+    "string": ("unicode", "object", None), "category": ("categorical", "int8", {"num_categories": 0, "ordered": False}),
+    "date": ("date", "object", None), "float": ("float64", "float64", None),
+    "int": ("int64", "Int64", None), "int32": ("int32", "Int32", None),
+}
 CSV_LINE_END = "\r\n"
 # rows held before a row group is written: about 7 kB each as Python objects, so this bounds memory
 ROW_GROUP_ROWS = 10_000
@@ -233,9 +243,18 @@ class _TableWriter:
 
 def arrow_schema(columns: dict[str, str]) -> pa.Schema:
     """The table's Arrow schema, carrying pandas metadata so pandas restores nullable ints and categories."""
-    empty = pd.DataFrame({name: pd.Series([], dtype=_PANDAS_DTYPES[kind]) for name, kind in columns.items()})
-    schema = pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind in columns.items()])
-    return pa.Table.from_pandas(empty, schema=schema, preserve_index=False).schema
+    described = [{"name": name, "field_name": name, "pandas_type": _PANDAS_COLUMNS[kind][0],
+                  "numpy_type": _PANDAS_COLUMNS[kind][1], "metadata": _PANDAS_COLUMNS[kind][2]}
+                 for name, kind in columns.items()]
+    pandas = {"index_columns": [], "column_indexes": [], "columns": described, "attributes": {},
+              "creator": {"library": "pyarrow", "version": pa.__version__}, "pandas_version": _pandas_version()}
+    return pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind in columns.items()],
+                     metadata={"pandas": json.dumps(pandas)})
+
+
+@cache
+def _pandas_version() -> str:
+    return metadata.version("pandas")
 
 
 def arrow_table(values: dict[str, list], columns: dict[str, str], schema: pa.Schema) -> pa.Table:
@@ -243,14 +262,56 @@ def arrow_table(values: dict[str, list], columns: dict[str, str], schema: pa.Sch
                                 schema=schema)
 
 
+def text_batch(values: dict[str, list[str | None]]) -> pa.RecordBatch:
+    """Columns of text as a record batch of string columns: what ``pa.RecordBatch.from_pydict``
+    makes of them, without importing pandas (see ``_arrow_column``)."""
+    return pa.RecordBatch.from_arrays([_arrow_column(column, "string") for column in values.values()],
+                                      names=list(values))
+
+
+# Columns are built from buffers rather than with pa.array: pyarrow's conversion of Python lists
+# imports pandas at its first call (to check whether the list is a pandas object), a third of a
+# second at every start. The arrays are equal, so are the Parquet bytes.
 def _arrow_column(column: list, kind: str) -> pa.Array:
+    if kind == "float":
+        values = np.array(column, dtype=np.float64)  # None is NaN, and a NaN is a null, as pandas writes it
+        return _from_buffers(pa.float64(), ~np.isnan(values), values)
+    valid = np.fromiter(map(is_not, column, repeat(None)), dtype=bool, count=len(column)) if None in column else None
+    if kind == "string":
+        return _strings(column, valid)
     if kind == "category":
         categories = sorted({v for v in column if v is not None})
         code = {v: i for i, v in enumerate(categories)}
-        indices = pa.array([None if v is None else code[v] for v in column], type=pa.int32())
-        return pa.DictionaryArray.from_arrays(indices, pa.array(categories, type=pa.string()))
-    # from_pandas: a NaN float is a null, as pandas writes it
-    return pa.array(column, type=_ARROW_TYPES[kind], from_pandas=kind == "float")
+        code[None] = 0  # a null's index is a placeholder, never read
+        indices = np.fromiter(map(code.__getitem__, column), dtype=np.int32, count=len(column))
+        return pa.DictionaryArray.from_arrays(_from_buffers(pa.int32(), valid, indices), _strings(categories, None))
+    if valid is not None:
+        column = [_NULL_PLACEHOLDER[kind] if v is None else v for v in column]
+    if kind == "date":  # date32: days since 1970-01-01
+        days = np.fromiter(map(date.toordinal, column), dtype=np.int32, count=len(column)) - _EPOCH_ORDINAL
+        return _from_buffers(pa.date32(), valid, days)
+    if kind == "int":
+        return _from_buffers(pa.int64(), valid, np.array(column, dtype=np.int64))
+    return _from_buffers(pa.int32(), valid, np.array(column, dtype=np.int32))
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_NULL_PLACEHOLDER: dict[str, object] = {"date": date(1970, 1, 1), "int": 0, "int32": 0}
+
+
+def _strings(column: list, valid: np.ndarray | None) -> pa.Array:
+    encoded = list(map(str.encode, column)) if valid is None else [b"" if v is None else v.encode() for v in column]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int32, count=len(encoded)), out=offsets[1:])
+    return _from_buffers(pa.string(), valid, offsets, pa.py_buffer(b"".join(encoded)))
+
+
+def _from_buffers(arrow_type: pa.DataType, valid: np.ndarray | None, values: np.ndarray, *data: pa.Buffer) -> pa.Array:
+    """An array of the items ``values`` holds (or, for strings, delimits), null where ``valid`` is
+    False; a validity bitmap only where some item is null, as pa.array makes it."""
+    length = len(values) - 1 if data else len(values)
+    bitmap = None if valid is None or valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(arrow_type, length, [bitmap, pa.py_buffer(values), *data])
 
 
 def parquet_bytes(values: dict[str, list], columns: dict[str, str]) -> bytes:

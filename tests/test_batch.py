@@ -288,15 +288,15 @@ def test_a_fully_cached_run_starts_no_worker_pool(inputs: Path, tmp_path: Path, 
 
 
 def test_a_file_the_extraction_fails_on_is_an_error_row(inputs: Path, tmp_path: Path, monkeypatch) -> None:
-    from extractors import parallel
-    real = parallel.process_file
+    from extractors import extract
+    real = extract.process_file
 
     def flaky(source_file, data, meta):
         if source_file == "late.txt":
             raise ValueError("boom")
         return real(source_file, data, meta)
 
-    monkeypatch.setattr(parallel, "process_file", flaky)
+    monkeypatch.setattr(extract, "process_file", flaky)
     summary = run_batch([inputs], None, tmp_path / "out", use_cache=False)
     errors = pd.read_csv(tmp_path / "out" / "errors.csv", encoding="utf-8-sig")
     assert errors[errors.stage == "extract"].to_dict("records") == [

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extractors import batch, parallel
+from extractors import batch, extract
 from extractors.batch import CACHE_FOLDER, NoInput, run_batch
 from extractors.exports import FORMATS
 from extractors.extract import SENTENCE_WINDOW, process_file, sentence_window
@@ -140,18 +140,17 @@ def test_a_file_size_limit_in_the_export_stage_leaves_the_previous_set(good_run:
            {k: v for k, v in before.items() if not k.startswith(CACHE_FOLDER)}
 
 
-@pytest.mark.parametrize("writer, file", [("write_xlsx", "observations.xlsx"), ("write_review", "review.html"),
-                                          ("write_series", "series.parquet")])
+@pytest.mark.parametrize("writer, file", [("xlsx.write_xlsx", "observations.xlsx"), ("review.write_review", "review.html"),
+                                          ("series.write_series", "series.parquet")])
 def test_a_writer_error_names_its_file_and_changes_nothing(good_run: Path, tmp_path: Path, monkeypatch,
                                                            writer: str, file: str) -> None:
-    import extractors.exports as exports
     out = copy_of(good_run, tmp_path)
     before = {k: v for k, v in snapshot(out).items() if not k.startswith(CACHE_FOLDER)}
 
     def fail(*args, **kwargs) -> None:
         raise ValueError("NAN/INF not supported in write_number()")
 
-    monkeypatch.setattr(exports, writer, fail)
+    monkeypatch.setattr(f"extractors.exports.{writer}", fail)  # the exports import each writer when they run
     with pytest.raises(OutputError) as caught:
         run_batch([SEEDS], None, out, formats=FORMATS)
     assert str(caught.value) == f"cannot write {out / file}: ValueError: NAN/INF not supported in write_number()"
@@ -256,7 +255,7 @@ def inputs(tmp_path: Path) -> Path:
 
 def _dying(times: int, marker: Path):
     """process_file that kills its process on killer.txt the first ``times`` attempts."""
-    real = parallel.process_file
+    real = extract.process_file
 
     def process(source_file, data, meta):
         if source_file == "killer.txt":
@@ -269,7 +268,7 @@ def _dying(times: int, marker: Path):
 
 
 def test_a_file_that_kills_its_worker_twice_is_an_errors_row(inputs: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(parallel, "process_file", _dying(2, tmp_path / "attempt"))
+    monkeypatch.setattr(extract, "process_file", _dying(2, tmp_path / "attempt"))
     summary = run_batch([inputs], None, tmp_path / "out", workers=2, use_cache=False)
     errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
     assert errors.to_dict("records") == [{"source_file": "killer.txt", "stage": "extract", "reason": "worker died"}]
@@ -281,7 +280,7 @@ def test_a_file_that_kills_its_worker_twice_is_an_errors_row(inputs: Path, tmp_p
 
 def test_a_file_whose_worker_died_once_is_retried(inputs: Path, tmp_path: Path, monkeypatch) -> None:
     run_batch([inputs], None, tmp_path / "clean", workers=1, use_cache=False)
-    monkeypatch.setattr(parallel, "process_file", _dying(1, tmp_path / "attempt"))
+    monkeypatch.setattr(extract, "process_file", _dying(1, tmp_path / "attempt"))
     run_batch([inputs], None, tmp_path / "out", workers=2)
     for name in ("observations.parquet", "documents.parquet", "errors.parquet", "observations.csv"):
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes()

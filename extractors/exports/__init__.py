@@ -27,12 +27,8 @@ from pathlib import Path
 
 from ..outlock import folder_lock
 from ..tables import STAGING, TABLES, OutputError, swap_in, remove_stale, temp_folder
-from .datapackage import write_datapackage
-from .duckdb_db import analysis_db
 from .files import ExportError
-from .review import DEFAULT_LIMIT, write_review
-from .series import write_series
-from .xlsx import write_xlsx
+from .review import DEFAULT_LIMIT
 
 FORMATS = ("parquet", "csv", "xlsx", "duckdb", "series", "datapackage", "review")
 FILES = {
@@ -105,6 +101,12 @@ def stage_exports(folder: Path, formats: Iterable[str], labels: str = "en",
                   corrections: Path | None = None) -> None:
     """Write the derived files of ``formats`` into ``folder`` (a staging folder holding the core
     tables' Parquet, and for ``csv`` their CSV). Raises ExportError naming the file that failed."""
+    from .datapackage import write_datapackage  # each writer loads DuckDB, pyarrow or xlsxwriter: only when run
+    from .duckdb_db import analysis_db
+    from .review import write_review
+    from .series import write_series
+    from .xlsx import write_xlsx
+
     chosen = set(parse_formats(",".join(formats)))
     database = "indicators.duckdb" if "duckdb" in chosen else "the DuckDB database of the exports"
     with _naming(database), analysis_db(folder, keep_file="duckdb" in chosen) as con:

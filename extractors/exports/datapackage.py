@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
+from ..tables import text_batch
 from .dictionary import CODES, INDICATOR_COLUMNS, TABLES, column_info, indicator_rows
 from .files import write_text
 from .tablefiles import write_csv
@@ -34,7 +34,7 @@ DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "double
 
 
 def write_indicators_csv(out_dir: Path) -> None:
-    batch = pa.RecordBatch.from_pydict({c: [r[c] for r in indicator_rows()] for c in INDICATOR_COLUMNS})
+    batch = text_batch({c: [r[c] for r in indicator_rows()] for c in INDICATOR_COLUMNS})
     write_csv(out_dir / "indicators.csv", INDICATOR_COLUMNS, [batch])
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ..tables import text_batch
 from .dictionary import INDICATOR_COLUMNS, MONEY_UNITS, YI, YI_UNITS, indicator_rows
 from .files import replacing
 from .series import build_series
@@ -94,7 +95,7 @@ def _load(con: duckdb.DuckDBPyConnection, out_dir: Path, materialise: bool) -> N
             con.execute(f"CREATE TABLE {table} AS {select} ORDER BY {CORE_ORDER[table]}")
         else:
             con.execute(f"CREATE VIEW {table} AS {select}")
-    indicators = pa.table({c: [r[c] for r in indicator_rows()] for c in INDICATOR_COLUMNS})
+    indicators = pa.Table.from_batches([text_batch({c: [r[c] for r in indicator_rows()] for c in INDICATOR_COLUMNS})])
     con.register("indicator_rows", indicators)
     con.execute("CREATE TABLE indicators AS SELECT * FROM indicator_rows ORDER BY code")
     con.unregister("indicator_rows")

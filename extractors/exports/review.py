@@ -29,8 +29,8 @@ import json
 from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import regex
 
 from ..corrections import ACTIONS, EDITABLE, KEY_COLUMNS, Corrections
@@ -38,6 +38,9 @@ from ..model import InputError
 from ..reading import decode
 from .dictionary import CODES, indicator_rows
 from .files import write_text
+
+if TYPE_CHECKING:
+    import duckdb
 
 DEFAULT_LIMIT = 300
 # Digits (ASCII or full-width) with an optional decimal part, not an ordinal (第3) and not part of

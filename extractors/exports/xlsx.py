@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from ..tables import text_batch
 from ..vocab import rules_version
 from .dictionary import (INDICATOR_COLUMNS, MONEY_UNITS, SERIES_COLUMNS, TABLES, YI, YI_UNITS, code_labels,
                          indicator_rows, label, sheet_name)
@@ -119,7 +120,7 @@ def _parquet_sheet(out_dir: Path, table: str) -> Sheet:
 
 
 def _indicator_sheet() -> Sheet:
-    batch = pa.RecordBatch.from_pydict({c: [r[c] for r in indicator_rows()] for c in INDICATOR_COLUMNS})
+    batch = text_batch({c: [r[c] for r in indicator_rows()] for c in INDICATOR_COLUMNS})
     return Sheet("indicators", INDICATOR_COLUMNS, batch.num_rows, lambda: [batch], "indicators.csv")
 
 

@@ -20,15 +20,29 @@ is taken only near the context: a county in the context's province, a township i
 
 Every full name and alias goes into one dictionary scanner that yields the leftmost, longest
 acceptable name at each point of a text.
+
+Building those tables from the 43,000 rows takes about half a second, so they are shipped
+prebuilt: ``gazetteer.index`` (beside the data files) is written by
+``scripts/build_gazetteer_index.py`` and names the digest of everything it is built from (the
+data files above and this module). ``gazetteer()`` loads it while that digest matches; after an
+edit of a data file without a rebuild it warns and builds the tables from the files instead.
+A test checks that the shipped index is what the build makes.
 """
 from __future__ import annotations
 
+import hashlib
+import io
+import pickle
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from functools import cache
+from pathlib import Path
+from typing import NoReturn, TypedDict
 
 from ..model import Place
-from ..vocab import load_table
+from ..vocab import data_path, load_table
 
 COLUMNS = ("name", "level", "province", "city", "county", "code", "aliases")
 LEVELS = ("country", "province", "city", "county", "township")
@@ -40,6 +54,34 @@ _MIN_KEY_CHARS = 2
 _COUNTY_ENDINGS = ("县", "市", "区", "旗")
 
 Span = tuple[int, int, Place]
+Found = tuple[tuple[Place, ...], tuple[bool, ...]]  # the places a key names, and whether it names each too briefly
+
+INDEX_PATH = data_path("gazetteer.index")
+_INDEX_FORMAT = 1
+# every data file the index is built from, in the order they are hashed
+_SOURCES = ("gazetteer.csv", "gazetteer_extra.csv", "place_stopwords.csv", "place_boundaries.csv",
+            "township_word_endings.csv", "self_reference.csv", "publishers.csv", "publisher_suffixes.csv")
+_HEADER = b"cn-econ-extract gazetteer index "
+_FIELD, _LINE = "\x1f", "\n"  # separators of the index's text blocks; no name holds them
+
+
+class Index(TypedDict):
+    """The gazetteer's tables as plain data: what ``gazetteer.index`` holds. The places and keys
+    are blocks of text, split when loaded: a few large strings unpickle far faster than 80,000
+    small ones, and a place becomes a ``Place`` only when a look-up finds it."""
+
+    places: str  # one line per place: its fields in Place's order, "" for None; sorted by level, province, ...
+    keys: str  # every full name and alias, one a line, sorted
+    # per key, its place's line number (or several, in _sort_key order); ~number where the key
+    # names that place too briefly to be trusted far from the context (_is_local)
+    numbers: tuple[int | tuple[int, ...], ...]
+    guards: dict[str, tuple[str, ...]]  # the scanner's words -> continuations that make them no name
+    lengths: dict[str, tuple[int, ...]]  # the scanner's first two characters -> its words' lengths, longest first
+    guarded: tuple[str, ...]
+    stopwords: tuple[str, ...]
+    self_references: dict[str, str]
+    publishers: dict[str, tuple[str, str]]
+    suffixes: tuple[str, ...]
 
 
 def _place(row: dict[str, str]) -> Place:
@@ -86,19 +128,20 @@ class _Scanner:
     tried only where the bucket hits. (A regex alternation of the ~45,000 keys, plain or
     trie-shaped, ran 30-140 thousand chars/s here; this scan runs millions.)"""
 
-    def __init__(self, guards: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, guards: dict[str, tuple[str, ...]], lengths: dict[str, tuple[int, ...]]) -> None:
         self._guards = guards
-        lengths: dict[str, set[int]] = defaultdict(set)
-        for key in guards:
-            lengths[key[:2]].add(len(key))
-        self._lengths = {head: tuple(sorted(ls, reverse=True)) for head, ls in lengths.items()}
+        self._lengths = lengths
 
     def scan(self, text: str) -> Iterator[tuple[int, int]]:
-        lengths, guards = self._lengths, self._guards
+        sizes_of, guards = self._lengths.get, self._guards
         i, last = 0, len(text) - 1
         while i < last:
+            sizes = sizes_of(text[i : i + 2])
+            if sizes is None:  # most positions start no name; skipping them at once makes the scan ~30 % faster
+                i += 1
+                continue
             step = 1
-            for size in lengths.get(text[i : i + 2], ()):
+            for size in sizes:
                 end = i + size
                 stops = guards.get(text[i:end])
                 if stops is not None and not any(text.startswith(s, end) for s in stops):
@@ -111,63 +154,44 @@ class _Scanner:
 class Gazetteer:
     """Places by full name and alias, and the scanner that finds them in text."""
 
-    def __init__(
-        self,
-        rows: Iterable[dict[str, str]],
-        stopwords: Iterable[str] = (),
-        boundaries: Iterable[tuple[str, str]] = (),
-        township_endings: Iterable[str] = (),
-        self_references: dict[str, str] | None = None,
-        publishers: dict[str, tuple[str, str]] | None = None,
-        publisher_suffixes: Iterable[str] = (),
-    ) -> None:
-        by_key: dict[str, set[Place]] = defaultdict(set)
-        by_name: dict[str, set[Place]] = defaultdict(set)
-        local: dict[str, set[Place]] = defaultdict(set)
-        unsafe_endings = tuple(township_endings)
-        guarded: set[str] = set()
-        matchable: set[str] = set()
-        for row in rows:
-            place = _place(row)
-            by_name[place.name].add(place)
-            aliases = [a for a in row["aliases"].split("|") if a]
-            for key in (place.name, *aliases):
-                by_key[key].add(place)
-                if _is_local(key, place):
-                    local[key].add(place)
-            if place.level != "township" or len(place.name) >= _MIN_TOWNSHIP_CHARS:
-                matchable.add(place.name)
-            if place.level == "township" and place.name.endswith(unsafe_endings):
-                guarded.add(place.name)
-            matchable.update(aliases)
-        self._by_key = {k: tuple(sorted(v, key=_sort_key)) for k, v in by_key.items()}
-        self._by_name = {k: tuple(sorted(v, key=_sort_key)) for k, v in by_name.items()}
-        self._local = {k: frozenset(v) for k, v in local.items()}
-        self._guarded = frozenset(guarded)
-        self._self_references = dict(self_references or {})
-        # a self-reference word (全州) is never the short form of a place (全州县)
-        self._stopwords = frozenset(stopwords) | frozenset(self._self_references)
-        self._publishers = dict(publishers or {})
-        self._suffixes = tuple(sorted(set(publisher_suffixes), key=len, reverse=True))
-        self._scanner = self._compile(matchable, tuple(boundaries))
+    def __init__(self, index: Index) -> None:
+        self._lines = index["places"].split(_LINE)
+        self._by_key = dict(zip(index["keys"].split(_LINE), index["numbers"]))
+        self._guarded = frozenset(index["guarded"])
+        self._self_references = index["self_references"]
+        self._stopwords = frozenset(index["stopwords"])
+        self._publishers = index["publishers"]
+        self._suffixes = index["suffixes"]
+        self._scanner = _Scanner(index["guards"], index["lengths"])
+        self._found: dict[str, Found] = {}
 
-    def _compile(self, matchable: set[str], boundaries: tuple[tuple[str, str], ...]) -> _Scanner:
-        guards: dict[str, tuple[str, ...]] = {word: () for word in self._stopwords}
-        for key in matchable - self._stopwords:
-            if len(key) >= _MIN_KEY_CHARS:
-                guards[key] = tuple(sorted({follow for ends, follow in boundaries if key.endswith(ends)}))
-        return _Scanner(guards)
+    def _lookup(self, key: str) -> Found:
+        """The places ``key`` names (made from their lines at its first look-up) and whether it
+        names each too briefly."""
+        found = self._found.get(key)
+        if found is None:
+            numbers = self._by_key.get(key)
+            if numbers is None:
+                return (), ()
+            if isinstance(numbers, int):
+                numbers = (numbers,)
+            places = tuple(Place(*(f or None for f in self._lines[~n if n < 0 else n].split(_FIELD))) for n in numbers)
+            found = self._found[key] = (places, tuple(n < 0 for n in numbers))
+        return found
+
+    def _candidates(self, key: str) -> tuple[Place, ...]:
+        return self._lookup(key)[0]
 
     # --- look-up -------------------------------------------------------------------------
 
     def by_name(self, name: str) -> list[Place]:
         """Every place whose full name or alias is exactly ``name``."""
-        return list(self._by_key.get(name, ()))
+        return list(self._candidates(name))
 
     def resolve(self, name: str, context: Place | None = None) -> Place | None:
         """The place ``name`` means: the one inside ``context`` (same county, then city, then
         province), else the only one; None when that leaves several or none."""
-        return self._choose(self._by_key.get(name, ()), context)
+        return self._choose(self._candidates(name), context)
 
     @staticmethod
     def _choose(candidates: tuple[Place, ...], context: Place | None) -> Place | None:
@@ -194,8 +218,8 @@ class Gazetteer:
                 continue
             if key in self._guarded and start != last_end and start > 0 and _is_han(text[start - 1]):
                 continue
-            local = self._local.get(key, frozenset())
-            candidates = tuple(p for p in self._by_key[key] if p not in local or _near(p, context))
+            places, brief = self._lookup(key)
+            candidates = tuple(p for p, short in zip(places, brief) if not short or _near(p, context))
             place = self._choose(candidates, context)
             if place is not None:
                 yield start, end, place
@@ -222,7 +246,8 @@ class Gazetteer:
         yield home
         for name in (home.county, home.city, home.province):
             if name and name != home.name:
-                same = [p for p in self._by_name.get(name, ()) if p.province == home.province and p.level != "township"]
+                same = [p for p in self._candidates(name)
+                        if p.name == name and p.province == home.province and p.level != "township"]
                 if len(same) == 1:
                     yield same[0]
 
@@ -231,7 +256,7 @@ class Gazetteer:
         name = name.strip()
         if name in self._publishers:
             place_name, province = self._publishers[name]
-            return self._choose(self._by_key.get(place_name, ()), Place(province, "province", province, None))
+            return self._choose(self._candidates(place_name), Place(province, "province", province, None))
         stem = next((name[: -len(s)] for s in self._suffixes if name.endswith(s) and len(name) > len(s)), None)
         if not stem:
             return None
@@ -253,16 +278,87 @@ class Gazetteer:
         return parts[-1][2]
 
 
-def _rows() -> Iterator[dict[str, str]]:
-    yield from load_table("gazetteer.csv", required=COLUMNS)
-    yield from load_table("gazetteer_extra.csv", required=(*COLUMNS, "source"))
+def build_index(
+    rows: Iterable[dict[str, str]],
+    stopwords: Iterable[str] = (),
+    boundaries: Iterable[tuple[str, str]] = (),
+    township_endings: Iterable[str] = (),
+    self_references: dict[str, str] | None = None,
+    publishers: dict[str, tuple[str, str]] | None = None,
+    publisher_suffixes: Iterable[str] = (),
+) -> Index:
+    """The gazetteer's tables from its rows and word lists. Equal strings and tuples are one
+    object each and every table is sorted, so the pickle of the index depends on nothing but
+    its content (not on the hash seed)."""
+    by_key: dict[str, set[Place]] = defaultdict(set)
+    local: dict[str, set[Place]] = defaultdict(set)
+    unsafe_endings = tuple(township_endings)
+    guarded: set[str] = set()
+    matchable: set[str] = set()
+    for row in rows:
+        place = _place(row)
+        aliases = [a for a in row["aliases"].split("|") if a]
+        for key in (place.name, *aliases):
+            by_key[key].add(place)
+            if _is_local(key, place):
+                local[key].add(place)
+        if place.level != "township" or len(place.name) >= _MIN_TOWNSHIP_CHARS:
+            matchable.add(place.name)
+        if place.level == "township" and place.name.endswith(unsafe_endings):
+            guarded.add(place.name)
+        matchable.update(aliases)
+    self_references = dict(self_references or {})
+    # a self-reference word (全州) is never the short form of a place (全州县)
+    stops = frozenset(stopwords) | frozenset(self_references)
+    boundaries = tuple(boundaries)
+    guards: dict[str, tuple[str, ...]] = {word: () for word in stops}
+    for key in matchable - stops:
+        if len(key) >= _MIN_KEY_CHARS:
+            guards[key] = tuple(sorted({follow for ends, follow in boundaries if key.endswith(ends)}))
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for key in guards:
+        lengths[key[:2]].add(len(key))
+
+    strings: dict[str, str] = {}
+    shared: dict[tuple, tuple] = {}
+
+    def text(value: str) -> str:
+        return strings.setdefault(value, value)
+
+    def one(values: tuple, kind: str) -> tuple:
+        return shared.setdefault((kind, values), values)
+
+    def order(place: Place) -> tuple[int, str, str, str, str, str]:
+        return (*_sort_key(place), place.code or "")
+
+    def numbers(key: str) -> int | tuple[int, ...]:
+        found = tuple(~number[p] if p in local.get(key, ()) else number[p] for p in sorted(by_key[key], key=order))
+        return found[0] if len(found) == 1 else found
+
+    places = sorted({p for ps in by_key.values() for p in ps}, key=order)
+    number = {p: i for i, p in enumerate(places)}
+    rows = [[getattr(p, f.name) or "" for f in fields(Place)] for p in places]
+    keys = sorted(by_key)
+    if any(_LINE in x or _FIELD in x for x in (*(x for row in rows for x in row), *keys)):
+        raise ValueError("a name in the gazetteer holds a separator of its index")
+    return Index(
+        places=_LINE.join(map(_FIELD.join, rows)),
+        keys=_LINE.join(keys),
+        numbers=tuple(map(numbers, keys)),
+        guards={text(k): one(tuple(map(text, v)), "guards") for k, v in sorted(guards.items())},
+        lengths={text(k): one(tuple(sorted(v, reverse=True)), "lengths") for k, v in sorted(lengths.items())},
+        guarded=tuple(map(text, sorted(guarded))),
+        stopwords=tuple(map(text, sorted(stops))),
+        self_references={text(k): text(v) for k, v in sorted(self_references.items())},
+        publishers={text(k): tuple(map(text, v)) for k, v in sorted((publishers or {}).items())},
+        suffixes=tuple(map(text, sorted(set(publisher_suffixes), key=lambda x: (-len(x), x)))),
+    )
 
 
-@cache
-def gazetteer() -> Gazetteer:
-    """The gazetteer built from the data files, loaded once."""
-    return Gazetteer(
-        _rows(),
+def index_from_data_files() -> Index:
+    """The index built from the data files (what scripts/build_gazetteer_index.py writes)."""
+    return build_index(
+        (*load_table("gazetteer.csv", required=COLUMNS), *load_table("gazetteer_extra.csv", required=(*COLUMNS, "source"))),
         stopwords=(r["word"] for r in load_table("place_stopwords.csv", required=("word",))),
         boundaries=((r["ends"], r["followed_by"]) for r in load_table("place_boundaries.csv", required=("ends", "followed_by"))),
         township_endings=(r["ending"] for r in load_table("township_word_endings.csv", required=("ending",))),
@@ -273,3 +369,48 @@ def gazetteer() -> Gazetteer:
         },
         publisher_suffixes=(r["suffix"] for r in load_table("publisher_suffixes.csv", required=("suffix",))),
     )
+
+
+def sources_digest() -> str:
+    """A hash of everything the index is built from: the data files, this module and Place's fields."""
+    digest = hashlib.sha256(f"{_INDEX_FORMAT}\0{','.join(f.name for f in fields(Place))}\0".encode())
+    for path in (*map(data_path, _SOURCES), Path(__file__)):
+        content = path.read_bytes()
+        digest.update(f"{path.name}\0{len(content)}\0".encode() + content)
+    return digest.hexdigest()
+
+
+def index_bytes(index: Index) -> bytes:
+    """The file ``gazetteer.index``: a header line naming the sources' digest, then the pickled index."""
+    return _HEADER + sources_digest().encode() + b"\n" + pickle.dumps(index, protocol=5)
+
+
+class _DataOnly(pickle.Unpickler):
+    """Reads plain data (dicts, tuples, strings, numbers) and nothing that could run code."""
+
+    def find_class(self, module: str, name: str) -> NoReturn:
+        raise pickle.UnpicklingError(f"{INDEX_PATH} names {module}.{name}: an index holds data only")
+
+
+def _read_index() -> Index | None:
+    """The shipped index, None when it is missing or was built from other sources."""
+    try:
+        data = INDEX_PATH.read_bytes()
+    except FileNotFoundError:
+        return None
+    header, _, body = data.partition(b"\n")
+    if header != _HEADER + sources_digest().encode():
+        return None
+    return _DataOnly(io.BytesIO(body)).load()
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The gazetteer of the data files, loaded once: from the prebuilt index while it matches them."""
+    index = _read_index()
+    if index is None:
+        warnings.warn(f"{INDEX_PATH} is missing or was built from other data files: building the gazetteer from "
+                      "the files (half a second in every process); python scripts/build_gazetteer_index.py rebuilds it",
+                      stacklevel=2)
+        index = index_from_data_files()
+    return Gazetteer(index)

@@ -395,13 +395,12 @@ class _DataOnly(pickle.Unpickler):
 def _read_index() -> Index | None:
     """The shipped index, None when it is missing or was built from other sources."""
     try:
-        data = INDEX_PATH.read_bytes()
+        stream = io.BytesIO(INDEX_PATH.read_bytes())
     except FileNotFoundError:
         return None
-    header, _, body = data.partition(b"\n")
-    if header != _HEADER + sources_digest().encode():
+    if stream.readline() != _HEADER + sources_digest().encode() + b"\n":
         return None
-    return _DataOnly(io.BytesIO(body)).load()
+    return _DataOnly(stream).load()
 
 
 @cache

@@ -18,7 +18,7 @@ from extractors.exports import FORMATS, parse_formats, write_exports
 from extractors.exports.dictionary import SERIES_COLUMNS, TABLES, indicator_rows
 from extractors.exports.duckdb_db import analysis_db
 from extractors.exports.xlsx import write_xlsx
-from tests.exportkit import observation, write_core
+from tests.exportkit import document, observation, write_core
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 ALL_FILES = {"observations.parquet", "documents.parquet", "errors.parquet", "observations.csv", "documents.csv",
@@ -166,7 +166,9 @@ def test_duckdb_file_answers_bi_queries(seeds_out: Path) -> None:
                       "indicators": "BASE TABLE", "series": "BASE TABLE", "series_wide": "VIEW",
                       "observations_full": "VIEW"}
     assert con.sql("SELECT count(*) FROM observations").fetchall()[0][0] == len(obs)
-    assert con.sql("SELECT list(obs_id) FROM observations").fetchall()[0][0] == list(obs.obs_id)
+    for table in ("observations", "documents", "errors"):  # the same rows in the same order as the files
+        assert con.sql(f"SELECT * FROM {table}").fetchall() == \
+            duckdb.sql(f"SELECT * FROM read_parquet('{seeds_out / table}.parquet')").fetchall()
     assert con.sql("SELECT count(*) FROM series_wide").fetchall()[0][0] == len(series)
     one = series[(series.unit == "CNY") & series.value.notna()].iloc[0]
     got = con.sql("SELECT value, value_yi, indicator_name_zh, yoy_pct FROM series_wide WHERE value_obs_id = ? "
@@ -249,3 +251,23 @@ def test_command_line_formats_and_labels(tmp_path: Path) -> None:
     assert page.count('<script type="application/json" id="t') == 2 and f"the first 2 of {total} documents" in page
     with pytest.raises(SystemExit):
         main([str(SEEDS), "--out", str(out), "--formats", "pdf"])
+
+
+def test_review_page_shows_each_rejected_row_in_its_own_document(tmp_path: Path) -> None:
+    text = "本报讯 一季度进出口总额10亿元。" * 20
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    docs = [document("a#000", "a.txt", char_end=100), document("a#001", "a.txt", char_start=100, char_end=len(text))]
+    rows = [observation(f"o{at}", doc_id="a#000" if at < 100 else "a#001", char_start=at, char_end=at + 4)
+            for at in (10, 30, 110, 150)]
+    out = write_core(tmp_path / "out", rows, docs)
+    decisions = tmp_path / "corrections.csv"
+    decisions.write_text("source_file,char_start,char_end,indicator,action\n"
+                         + "".join(f"a.txt,{at},{at + 4},trade_total,reject\n" for at in (150, 30, 10)), encoding="utf-8")
+    write_exports(out, ["review"], sources={"a.txt": tmp_path / "a.txt"}, corrections=decisions)
+    page = (out / "review.html").read_text(encoding="utf-8")
+    data = json.loads(page.split('<script type="application/json" id="data">')[1].split("</script>")[0])
+    field = {name: i for i, name in enumerate(data["fields"])}
+    shown = {d["id"]: [(data["rows"][i][field["char_start"]], data["rows"][i][field["review"]]) for i in d["rows"]]
+             for d in data["docs"]}
+    assert shown == {"a#000": [(10, None), (10, "rejected"), (30, None), (30, "rejected")],
+                     "a#001": [(110, None), (150, None), (150, "rejected")]}

@@ -108,6 +108,8 @@ def stage_exports(folder: Path, formats: Iterable[str], labels: str = "en",
     from .xlsx import write_xlsx
 
     chosen = set(parse_formats(",".join(formats)))
+    if chosen <= {"parquet", "csv"}:  # the core run wrote them: no database to build
+        return
     database = "indicators.duckdb" if "duckdb" in chosen else "the DuckDB database of the exports"
     with _naming(database), analysis_db(folder, keep_file="duckdb" in chosen) as con:
         for fmt, write in (("series", lambda: write_series(folder, con)),

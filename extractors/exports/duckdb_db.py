@@ -29,11 +29,6 @@ from .files import replacing
 from .series import build_series
 
 CORE_TABLES = ("observations", "documents", "errors")
-CORE_ORDER = {  # the order extractors.tables writes them in
-    "observations": "source_file, char_start, char_end, indicator, obs_id",
-    "documents": "source_file, char_start",
-    "errors": "source_file, stage, reason",
-}
 _MONEY = ", ".join(f"'{u}'" for u in MONEY_UNITS)
 # the oldest storage format of DuckDB 1.x: readable by DuckDB 1.0 and later, 2.x included
 STORAGE_VERSION = "v1.0.0"
@@ -56,43 +51,52 @@ VIEWS = {
 
 @contextmanager
 def analysis_db(out_dir: Path, keep_file: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection holding the core tables, the indicator list and the series table.
+    """A read-only connection to a database of the core tables, the indicator list and the series.
 
-    With ``keep_file`` the database is written to ``indicators.duckdb`` (atomically, when the
-    block exits without error); otherwise it lives in memory and is dropped.
+    With ``keep_file`` the database is ``indicators.duckdb`` (written atomically, when the block
+    exits without error), holding copies of the tables; otherwise it is a temporary file whose
+    core tables are views of the Parquet files, dropped at the end. The database is built,
+    closed and opened again read-only: closing hands back the memory DuckDB took to load the
+    tables and group the series, which would otherwise stay taken while the workbook is written.
     """
     with tempfile.TemporaryDirectory(prefix=".exports.", suffix=".tmp", dir=out_dir) as spill:
         if keep_file:
             with replacing(out_dir / "indicators.duckdb") as tmp:
-                con = _connect(str(tmp), spill)
-                try:
-                    _load(con, out_dir, materialise=True)
+                with _built(tmp, out_dir, spill, materialise=True) as con:
                     yield con
-                    con.execute("CHECKPOINT")
-                finally:
-                    con.close()
         else:
-            con = _connect(":memory:", spill)
-            try:
-                _load(con, out_dir, materialise=False)
+            with _built(Path(spill, "analysis.duckdb"), out_dir, spill, materialise=False) as con:
                 yield con
-            finally:
-                con.close()
 
 
-def _connect(database: str, spill: str) -> duckdb.DuckDBPyConnection:
+@contextmanager
+def _built(database: Path, out_dir: Path, spill: str, materialise: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = _connect(str(database), spill)
+    try:
+        _load(con, out_dir, materialise)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    con = _connect(str(database), spill, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _connect(database: str, spill: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     # One thread: the machine is shared, and a single writer keeps row order and file layout stable.
-    return duckdb.connect(database, config={"threads": 1, "temp_directory": spill,
-                                            "preserve_insertion_order": True,
-                                            "storage_compatibility_version": STORAGE_VERSION})
+    return duckdb.connect(database, read_only=read_only,
+                          config={"threads": 1, "temp_directory": spill, "preserve_insertion_order": True,
+                                  "storage_compatibility_version": STORAGE_VERSION})
 
 
 def _load(con: duckdb.DuckDBPyConnection, out_dir: Path, materialise: bool) -> None:
     for table in CORE_TABLES:
         path = str(out_dir / f"{table}.parquet").replace("'", "''")
         select = f"SELECT * FROM read_parquet('{path}')"
-        if materialise:
-            con.execute(f"CREATE TABLE {table} AS {select} ORDER BY {CORE_ORDER[table]}")
+        if materialise:  # in the files' row order (insertion order is kept): streamed, no sort
+            con.execute(f"CREATE TABLE {table} AS {select}")
         else:
             con.execute(f"CREATE VIEW {table} AS {select}")
     indicators = pa.Table.from_batches([text_batch({c: [r[c] for r in indicator_rows()] for c in INDICATOR_COLUMNS})])

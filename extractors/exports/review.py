@@ -178,16 +178,21 @@ def _page(docs: list[tuple], rows_by_doc: dict[str, list[dict]], texts: dict[str
     rows: list[list] = []
     doc_entries: list[dict] = []
     text_scripts: list[str] = []
-    rejected = {}  # address -> decision, for rejected rows: shown struck through so they can be undone
+    # rejected rows, shown struck through so they can be undone: by file, in order of char_start
+    # (decisions come sorted by address), so each document takes its own by bisection
+    rejected: dict[str, list[dict]] = {}
     for d in decisions:
         if d["action"] == "reject":
             rejected.setdefault(d["k"][0], []).append(d)
+    rejected_starts = {name: [d["k"][1] for d in file_decisions] for name, file_decisions in rejected.items()}
     renamed = {(d["k"][0], d["k"][1], d["k"][2], d["fields"]["new_indicator"]): d["k"]
                for d in decisions if d["action"] == "edit" and "new_indicator" in d["fields"]}
     for n, (doc_id, source_file, publisher, published, title, start, end) in enumerate(docs):
         doc_rows = list(rows_by_doc.get(doc_id, []))
         n_rows = len(doc_rows)
-        doc_rows += [_ghost(d, doc_id) for d in rejected.get(source_file, []) if start <= d["k"][1] < end]
+        starts = rejected_starts.get(source_file, [])
+        doc_rows += [_ghost(d, doc_id) for d in
+                     rejected.get(source_file, [])[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]]
         doc_rows.sort(key=lambda r: (r["char_start"], r["char_end"], r["indicator"]))
         file_text = texts.get(source_file)
         entry = {"id": doc_id, "file": source_file, "start": start, "title": title or "", "meta": " · ".join(

@@ -6,7 +6,7 @@ this module instead, a column of a record batch at a time. The XML is the one xl
 in constant-memory mode: inline strings, control characters as ``_xHHHH_`` (and a literal
 ``_xHHHH_`` guarded as ``_x005F_xHHHH_``), ``xml:space="preserve"`` on text that starts or ends
 with whitespace, numbers with 16 significant digits, dates as Excel serial numbers. The rare
-texts that need a Python pass (too long for a cell, or holding a character to escape) get one;
+texts that need a Python pass (too long for a cell, or holding a control character) get one;
 every other step is a vectorised kernel.
 
 No Python value is converted by pyarrow here (``pa.array``, ``pa.scalar`` or a plain constant in
@@ -42,8 +42,6 @@ _EXACT_INT = 2 ** 53  # integers below this are exact as floats: 16 significant 
 TEXT_KINDS = ("string", "category")
 _EXCEL_1970 = 25_568  # days from Excel's day 0 (1899-12-31) to 1970-01-01, before its 1900 leap-day bug
 _FAKE_LEAP_DAY = 59  # Excel counts a 29 February 1900: serial numbers after it are one higher
-
-
 _PACKED = {pa.int32(): "<i", pa.int64(): "<q", pa.float64(): "<d"}  # struct formats of the number constants
 
 
@@ -70,7 +68,7 @@ def fit(text: str, cut_note: str) -> tuple[str, bool]:
     if units <= EXCEL_MAX_CHARS:
         return text, False
     note = f" …[cut: {len(text):,} characters, a cell holds {EXCEL_MAX_CHARS:,}; {cut_note}]"
-    keep = (EXCEL_MAX_CHARS - len(note)) * 2
+    keep = (EXCEL_MAX_CHARS - len(note)) * 2  # bytes of UTF-16; a pair cut in half is dropped
     return text[:keep].encode("utf-16-le")[:keep].decode("utf-16-le", errors="ignore") + note, True
 
 

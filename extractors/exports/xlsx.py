@@ -53,7 +53,7 @@ from .dictionary import (INDICATOR_COLUMNS, MONEY_UNITS, SERIES_COLUMNS, TABLES,
                          indicator_rows, label, sheet_name)
 from .files import replacing
 from .series import series_batches
-from .sheetdata import relabel, row_elements, xml_bytes
+from .sheetdata import const, relabel, row_elements, texts, xml_bytes
 
 EXCEL_MAX_ROWS = 1_048_576
 FIXED_CREATED = datetime(2000, 1, 1)  # docProps date: a constant keeps the file byte-identical
@@ -172,9 +172,9 @@ def _display(batch: pa.RecordBatch, columns: dict[str, str], labels: str) -> dic
     """The columns as the sheet shows them: derived columns filled, code values labelled (``--labels zh``)."""
     shown = {name: batch.column(name) for name in columns if name not in WORKBOOK_ONLY}
     if "value_yi" in columns:
-        money = pc.and_(pc.fill_null(pc.is_in(shown["unit"], pa.array(MONEY_UNITS)), False),
-                        pc.is_valid(shown["value"]))
-        shown["value_yi"] = pc.if_else(money, pc.divide(shown["value"], float(YI)), None)
+        money = pc.and_(pc.is_in(shown["unit"], value_set=texts(list(MONEY_UNITS))), pc.is_valid(shown["value"]))
+        shown["value_yi"] = pc.if_else(money, pc.divide(shown["value"], const(float(YI), pa.float64())),
+                                       const(None, pa.float64()))
     if "indicator_name" in columns:
         names = {r["code"]: r["name_zh" if labels == "zh" else "name_en"] for r in indicator_rows()}
         shown["indicator_name"] = relabel(shown["indicator"], names.get)

@@ -29,8 +29,10 @@ from ..tables import text_batch
 
 EXCEL_MAX_CHARS = 32_767  # per cell, in UTF-16 code units as Excel counts them
 # texts that need the Python pass: control characters, a literal _xHHHH_, the non-characters
-# U+FFFE/U+FFFF (RE2 syntax; the same sets as xlsxwriter's escapes below)
-_NEEDS_ESCAPES = r"[\x00-\x08\x0b-\x1f\x{FFFE}\x{FFFF}]|_x[0-9a-fA-F]{4}_"
+# U+FFFE/U+FFFF (RE2 syntax; the same sets as xlsxwriter's escapes below); and texts with anything
+# to escape at all (those or XML's & < >)
+_NEEDS_PYTHON = r"[\x00-\x08\x0b-\x1f\x{FFFE}\x{FFFF}]|_x[0-9a-fA-F]{4}_"
+_ANY_ESCAPE = r"[&<>\x00-\x08\x0b-\x1f\x{FFFE}\x{FFFF}]|_x[0-9a-fA-F]{4}_"
 _ESCAPED_LITERAL = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 # Python's \s (which xlsxwriter tests for xml:space) minus the control characters escaped above
@@ -80,18 +82,22 @@ def _escape_controls(text: str) -> str:
 
 def _text_bodies(text: pa.Array, cut_note: str) -> tuple[pa.Array, list[bool] | None]:
     """``<is>`` contents of a string array; and which texts were cut (None: none was)."""
-    slow = pc.or_(pc.greater(pc.utf8_length(text), const(EXCEL_MAX_CHARS // 2, pa.int32())),  # may be over in UTF-16
-                  pc.match_substring_regex(text, _NEEDS_ESCAPES))
+    # a text over the cell limit is over it in UTF-8 bytes too (a UTF-16 unit takes one or more)
+    too_long = pc.greater(pc.binary_length(text), const(EXCEL_MAX_CHARS, pa.int32()))
     cut = None
-    if pc.any(slow).as_py():
-        values, cut = text.to_pylist(), [False] * len(text)
-        for i, is_slow in enumerate(slow.to_pylist()):
-            if is_slow:
-                values[i], cut[i] = fit(values[i], cut_note)
-                values[i] = _escape_controls(values[i])
-        text = texts(values)
-    escaped = pc.replace_substring(pc.replace_substring(pc.replace_substring(text, "&", "&amp;"), "<", "&lt;"),
-                                   ">", "&gt;")
+    if pc.any(too_long).as_py() or pc.any(pc.match_substring_regex(text, _ANY_ESCAPE)).as_py():
+        slow = pc.or_(too_long, pc.match_substring_regex(text, _NEEDS_PYTHON))
+        if pc.any(slow).as_py():
+            values, cut = text.to_pylist(), [False] * len(text)
+            for i, is_slow in enumerate(slow.to_pylist()):
+                if is_slow:
+                    values[i], cut[i] = fit(values[i], cut_note)
+                    values[i] = _escape_controls(values[i])
+            text = texts(values)
+        escaped = pc.replace_substring(pc.replace_substring(pc.replace_substring(text, "&", "&amp;"), "<", "&lt;"),
+                                       ">", "&gt;")
+    else:
+        escaped = text  # the common case: nothing to cut or escape
     opening = pc.if_else(pc.match_substring_regex(text, _EDGE_SPACE), const('<t xml:space="preserve">'), const("<t>"))
     return pc.binary_join_element_wise(opening, escaped, const("</t>"), const("")), cut
 

@@ -137,11 +137,10 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
         folder = tables.finish()
         if partition_by:
             write_partitions(str(folder / "observations.parquet"), folder / "observations", partition_by)
-        if set(formats) - set(CORE_FORMATS):  # the core tables alone need no DuckDB database
-            try:
-                stage_exports(folder, formats, labels, summary.sources, review_limit, corrections)
-            except ExportError as e:
-                raise OutputError(f"cannot write {out_dir / e.name}: {e.cause}") from e
+        try:
+            stage_exports(folder, formats, labels, summary.sources, review_limit, corrections)
+        except ExportError as e:
+            raise OutputError(f"cannot write {out_dir / e.name}: {e.cause}") from e
         tables.commit(remove=not_chosen(formats))
         if cache is not None:
             cache.prune()

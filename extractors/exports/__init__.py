@@ -101,15 +101,15 @@ def stage_exports(folder: Path, formats: Iterable[str], labels: str = "en",
                   corrections: Path | None = None) -> None:
     """Write the derived files of ``formats`` into ``folder`` (a staging folder holding the core
     tables' Parquet, and for ``csv`` their CSV). Raises ExportError naming the file that failed."""
+    chosen = set(parse_formats(",".join(formats)))
+    if chosen <= {"parquet", "csv"}:  # the core run wrote them: no database to build
+        return
     from .datapackage import write_datapackage  # each writer loads DuckDB, pyarrow or xlsxwriter: only when run
     from .duckdb_db import analysis_db
     from .review import write_review
     from .series import write_series
     from .xlsx import write_xlsx
 
-    chosen = set(parse_formats(",".join(formats)))
-    if chosen <= {"parquet", "csv"}:  # the core run wrote them: no database to build
-        return
     database = "indicators.duckdb" if "duckdb" in chosen else "the DuckDB database of the exports"
     with _naming(database), analysis_db(folder, keep_file="duckdb" in chosen) as con:
         for fmt, write in (("series", lambda: write_series(folder, con)),

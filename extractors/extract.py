@@ -167,16 +167,18 @@ def _topic_place(body: str, article: Article, home: Place | None) -> Place | Non
     its normalised ``body``) names inside the home area, e.g. 衡东县 in a 衡阳日报 article headed
     衡东县一季度招商引资成绩单出炉."""
     first = _SENTENCE.search(body)
+    # the lead as the sentences are read: its first piece when it runs on without punctuation
+    lead = _bounded(body, first.start(), first.end())[0][1] if first else ""
     if home is None:
         # nothing known of the source: the first province or city its title or lead names
-        for snippet in (article.title or "", first.group(0) if first else ""):
+        for snippet in (article.title or "", lead):
             named = [p for _, _, p in sentence_places(snippet, None, tuple(find_mentions(snippet))) if p.level in ("province", "city")]
             if named:
                 return named[0]
         return None
     if home.level in ("county", "township"):
         return home
-    for snippet in (article.title or "", first.group(0) if first else ""):
+    for snippet in (article.title or "", lead):
         inside = [p for _, _, p in sentence_places(snippet, home)
                   if p.level in ("county", "township") and (p.city == home.city or home.level == "province")]
         if inside:
@@ -252,7 +254,7 @@ def extract_article(text: str, article: Article, meta: SourceMeta, page: Page | 
             seen.add(key)
             if obs.value is not None:
                 levels.add(level)
-            rows.append(_in_window(obs, sentence, start, norm))
+            rows.append(_emitted(obs, sentence, start, norm))
     return _headline_rows(text, page, article, ctx, rows) + rows
 
 
@@ -274,7 +276,7 @@ def _headline_rows(text: str, page: Page, article: Article, ctx: _ArticleContext
     head = section(page.clean, text, article.start, article.body_start)
     rows = []
     for start, sentence in _sentences(head, set()):
-        rows += [_in_window(r, sentence, start, head) for r in _sentence_rows(sentence, start, head, text, ctx)
+        rows += [_emitted(r, sentence, start, head) for r in _sentence_rows(sentence, start, head, text, ctx)
                  if (r.indicator, r.region, r.status) not in told]
     return rows
 
@@ -283,15 +285,18 @@ SENTENCE_WINDOW = 300  # characters of ``sentence`` a row keeps around its figur
 _CLAUSE_MARK = regex.compile(r"[,:;，；：、。!?！？]")
 
 
-def _in_window(obs: Observation, sentence: str, offset: int, norm: NormalizedText) -> Observation:
-    """The row with ``sentence`` cut to a window around its figure (``offset``: the sentence's
-    start in ``norm``). Text without sentence punctuation can make one sentence of megabytes,
-    and every row of it storing the whole made memory and output grow with rows × length."""
-    if len(sentence) <= SENTENCE_WINDOW:
-        return obs
-    start = bisect.bisect_left(norm.offsets, obs.char_start) - offset
-    end = bisect.bisect_left(norm.offsets, obs.char_end - 1) + 1 - offset
-    return replace(obs, sentence=sentence_window(sentence, start, end))
+def _emitted(obs: Observation, sentence: str, offset: int, norm: NormalizedText) -> Observation:
+    """The row as it leaves the article: with its id, and with ``sentence`` cut to a window around
+    its figure (``offset``: the sentence's start in ``norm``). Text without sentence punctuation
+    can make one sentence of megabytes, and every row of it storing the whole made memory and
+    output grow with rows × length. The id is made here, once the row is kept: a figure repeated
+    in the article is built again and dropped, and needs none."""
+    if len(sentence) > SENTENCE_WINDOW:
+        start = bisect.bisect_left(norm.offsets, obs.char_start) - offset
+        end = bisect.bisect_left(norm.offsets, obs.char_end - 1) + 1 - offset
+        obs = replace(obs, sentence=sentence_window(sentence, start, end))
+    obs.obs_id = _obs_id(obs)
+    return obs
 
 
 def sentence_window(sentence: str, start: int, end: int) -> str:
@@ -482,13 +487,7 @@ def _with_listed_kind(obs: Observation, draft: Draft, before: Draft, before_obs:
             or not (obs.indicator.startswith("projects_") and before_obs.indicator.startswith("projects_"))
             or not _BARE_LIST_ITEM.fullmatch(sentence, before.amount.end, draft.amount.start)):
         return obs
-    return _with_subject(obs, before_obs.subject)
-
-
-def _with_subject(obs: Observation, subject: str) -> Observation:
-    obs = replace(obs, subject=subject)
-    obs.obs_id = _obs_id(obs)
-    return obs
+    return replace(obs, subject=before_obs.subject)
 
 
 def _with_project_kind(obs: Observation, draft: Draft, before: list[Observation], own: list[Observation]) -> Observation:
@@ -508,7 +507,7 @@ def _with_project_kind(obs: Observation, draft: Draft, before: list[Observation]
         kind = clean_subject(m["kind"])
     else:
         kind = None
-    return _with_subject(obs, kind) if kind else obs
+    return replace(obs, subject=kind) if kind else obs
 
 
 _BREAKDOWN_RULE = "count.breakdown"
@@ -688,7 +687,6 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         char_end=end,
         rule=draft.rule,
     )
-    obs.obs_id = _obs_id(obs)
     return obs
 
 

@@ -109,5 +109,5 @@ class Observation:
     char_start: int
     char_end: int
     rule: str
-    obs_id: str = field(default="")
+    obs_id: str = field(default="")  # from its content, set when the extract stage emits it
     review: str | None = None  # filled only by the corrections stage (confirmed, corrected, added)

@@ -1,11 +1,11 @@
 """Trim the words in front of an indicator down to a subject (rules in data/zh/subject_rules.csv)."""
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
-from ..vocab import load_table
+from ..vocab import VocabularyError, load_table
 
 _QUOTES = regex.compile(r"[“”\"'‘’《》「」]")
 
@@ -32,6 +32,8 @@ def _rules() -> dict[str, regex.Pattern]:
     def alt(name: str) -> str:
         return "|".join(sorted(words.get(name, []), key=len, reverse=True))
 
+    if any(regex.escape(word) != word for word in words.get("tail", [])):
+        raise VocabularyError("subject_rules.csv: tail words must be plain words (no regex)")
     return {
         "lead": regex.compile(rf"^(?:{alt('lead')})"),
         "tail": regex.compile(rf"(?:{alt('tail')})$"),
@@ -47,6 +49,13 @@ def _rules() -> dict[str, regex.Pattern]:
     }
 
 
+@cache
+def _tail_reach() -> int:
+    return max((len(word) for row in load_table("subject_rules.csv", ("list", "word")) if row["list"] == "tail"
+                for word in row["word"].split("|")), default=0)
+
+
+@lru_cache(maxsize=4096)  # the same phrase is cleaned for each figure of its clause
 def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
     """The subject a phrase names, or "" when it names the region as a whole or is not a noun phrase.
 
@@ -57,11 +66,13 @@ def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
     for word in sorted(drop, key=len, reverse=True):
         if word:
             text = text.replace(word, "")
+    tail_reach = _tail_reach()
     changed = True
     while changed and text:
         changed = False
         for name in ("lead", "tail"):
-            m = rules[name].search(text)
+            # a tail word ends the text (or a final newline): searched for only where one can start
+            m = rules[name].search(text, max(0, len(text) - tail_reach - 1)) if name == "tail" else rules[name].match(text)
             if m and m.group(0):
                 text = text[: m.start()] + text[m.end():]
                 changed = True

@@ -73,6 +73,7 @@ def _first_scope_status(scope: str, sentence: str, end: int) -> str | None:
 @dataclass
 class _ArticleContext:
     article: Article
+    doc_id: str
     publisher: str | None
     published: date | None
     ref: date | None  # the date relative periods resolve against
@@ -228,6 +229,7 @@ def extract_article(text: str, article: Article, meta: SourceMeta, page: Page | 
     page = page or read_page(text)
     ctx = _ArticleContext(
         article=article,
+        doc_id=_doc_id(article),
         publisher=article.publisher or meta.publisher,
         published=article.dateline if article.dateline and article.kind != "news" else (meta.published or article.dateline),
         ref=_reference_date(article, text, meta),
@@ -294,7 +296,7 @@ def _emitted(obs: Observation, sentence: str, offset: int, norm: NormalizedText)
     if len(sentence) > SENTENCE_WINDOW:
         start = bisect.bisect_left(norm.offsets, obs.char_start) - offset
         end = bisect.bisect_left(norm.offsets, obs.char_end - 1) + 1 - offset
-        obs = replace(obs, sentence=sentence_window(sentence, start, end))
+        obs.sentence = sentence_window(sentence, start, end)
     obs.obs_id = _obs_id(obs)
     return obs
 
@@ -569,12 +571,15 @@ def _first_start(cue: regex.Pattern, sentence: str) -> float:
 def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleContext) -> str:
     clause_status = None
     past = period is not None and period.end is not None and ctx.ref is not None and period.end < ctx.ref
+    segment = _clause_start_before(sentence, anchor)
+    any_segment_cue = _scope_cues("segment")[0]
+    in_segment = any_segment_cue is not None and any_segment_cue.search(sentence, segment, anchor) is not None
     for cue, status, scope in _status_cues():
         if scope == "clause_weak" and past:
             continue
         if scope in ("clause", "clause_weak") and _first_start(cue, sentence) < anchor:
             clause_status = clause_status or status
-        if scope == "segment" and cue.search(sentence, _clause_start_before(sentence, anchor), anchor):
+        if scope == "segment" and in_segment and cue.search(sentence, segment, anchor):
             clause_status = clause_status or status
     clause_status = clause_status or ctx.semicolon_status  # 预计…;…;… : the cue covers the whole list
     if clause_status == "estimate" or (clause_status is None and ctx.onward_status == "estimate"):
@@ -658,7 +663,7 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     if amount is not None:
         unit = amount.unit
     obs = Observation(
-        doc_id=_doc_id(ctx.article),
+        doc_id=ctx.doc_id,
         source_file=ctx.article.source_file,
         publisher=ctx.publisher,
         published=ctx.published,
@@ -754,6 +759,11 @@ def _clause_start_before(sentence: str, pos: int) -> int:
 
 
 
+# a zone heading a clause is named in its first characters (after lead words such as 力争):
+# the rest of a long unpunctuated clause is not read for it
+_ZONE_REACH = 64
+
+
 class _ClauseZones:
     """The zone or park heading each clause of one sentence, found once per sentence (a zone
     name never runs over a clause break), with the places named in it."""
@@ -762,7 +772,7 @@ class _ClauseZones:
         self.sentence = sentence
         self.starts = [0] + [m.end() for m in _CLAUSE_START.finditer(sentence)]
         self.ends = [m.start() for m in _CLAUSE_START.finditer(sentence)] + [len(sentence)]
-        self.zones = [leading_zone(sentence[s:e]) for s, e in zip(self.starts, self.ends)]
+        self.zones = [leading_zone(sentence[s:min(e, s + _ZONE_REACH)]) for s, e in zip(self.starts, self.ends)]
         # for each clause, the latest clause up to it that has a zone (-1: none)
         self.last_zone: list[int] = []
         for i, zone in enumerate(self.zones):
@@ -773,7 +783,7 @@ class _ClauseZones:
         """A zone that heads an earlier clause of the sentence (园区新签项目23个,税收实现翻番), else
         the article's title zone; a place named after it (…,全县…) ends its reach."""
         i = bisect.bisect_right(self.starts, anchor) - 1
-        zone, zone_end = leading_zone(self.sentence[self.starts[i]:anchor]), anchor
+        zone, zone_end = leading_zone(self.sentence[self.starts[i]:min(anchor, self.starts[i] + _ZONE_REACH)]), anchor
         if not zone and i > 0 and (j := self.last_zone[i - 1]) >= 0:
             zone, zone_end = self.zones[j], self.ends[j]
         if not zone:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -158,15 +158,16 @@ _COUNTED_NOUN = regex.compile(r"[^,:;。、]{0,12}?(?:项目|企业|市场主体
 
 def break_before(text: str, pattern: regex.Pattern, pos: int) -> int:
     """Where the text after the last match of ``pattern`` (one character class) before ``pos``
-    starts, else 0. Searched backwards, so that a long unpunctuated text is not rescanned from
-    its start for every figure."""
-    m = _backwards(pattern).search(text, 0, pos)
-    return m.end() if m else 0
+    starts, else 0. The matches are found once per text: a long unpunctuated text is not
+    rescanned for every figure."""
+    ends = _match_ends(pattern, text)
+    n = bisect.bisect_right(ends, pos)
+    return ends[n - 1] if n else 0
 
 
-@cache
-def _backwards(pattern: regex.Pattern) -> regex.Pattern:
-    return regex.compile(pattern.pattern, pattern.flags | regex.REVERSE)
+@lru_cache(maxsize=64)  # a sentence's figures ask about the same few patterns
+def _match_ends(pattern: regex.Pattern, text: str) -> list[int]:
+    return [m.end() for m in pattern.finditer(text)]
 
 
 def _clause_start(sentence: str, pos: int) -> int:
@@ -185,6 +186,9 @@ def _bound(pre: str | None, post: str | None, approx_suffix: bool, p: _Patterns)
 
 def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
     found = []
+    # most sentences hold no per-unit word: then no clause of theirs does (its words look at
+    # nothing past the figure they precede)
+    per_unit = p.per_unit.search(sentence)
     for m in p.amount.finditer(sentence):
         unit_word, scale = m["unit"], m["scale"] or ""
         if not unit_word and not scale:
@@ -192,7 +196,8 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
         num_start = m.start("num")
         if p.ordinal.search(sentence, max(0, num_start - 2), num_start):
             continue
-        if p.per_unit.search(sentence, _clause_start(sentence, num_start), num_start):
+        if (per_unit is not None and per_unit.start() < num_start
+                and p.per_unit.search(sentence, max(per_unit.start(), _clause_start(sentence, num_start)), num_start)):
             continue
         value = parse_amount(m["num"], scale)
         if value is None:

@@ -39,21 +39,31 @@ _LABEL_AFTER = regex.compile(r"(?:以上|以下)的?[^\d,:;。、]{0,6}?(?:项�
 _MILESTONE_AFTER = regex.compile(r"大关|关口|台阶")
 # 新增4个过五百亿的县市, 2个经济总量超千亿元的县: an amount after a count in its own item, with only
 # a measure's name and a threshold word between, is the class of the things counted
-_COUNTED_CLASS = regex.compile(r"(?<!第)[\d一二三四五六七八九十两]+[个家](?P<between>[^\d,:;。、]{0,10})$")
-# its last digit, classifier and words: without them right before the amount there is no class
-# to look for, and the segment is not scanned
-_COUNTED_TAIL = regex.compile(r"[\d一二三四五六七八九十两][个家][^\d,:;。、]{0,10}$")
+_COUNT_NUMERAL = r"[\d一二三四五六七八九十两]"
+_COUNTED_CLASS = regex.compile(rf"(?<!第){_COUNT_NUMERAL}+[个家](?P<between>[^\d,:;。、]{{0,10}})$")
+# a class ends right before the amount: a numeral and classifier at most 12 characters back
+# start the only stretch worth searching (a long unpunctuated segment is not rescanned)
+_COUNTED_TAIL = regex.compile(rf"{_COUNT_NUMERAL}[个家][^\d,:;。、]{{0,10}}$")
 _COUNTED_TAIL_REACH = 12
+_NUMERAL_CHAR = regex.compile(_COUNT_NUMERAL)
 _THRESHOLD = regex.compile(r"(?:超过|超|过|近|达到|达|突破|逾)?")
+
+
+def counted_class_before(sentence: str, segment: int, end: int) -> regex.Match | None:
+    """``_COUNTED_CLASS.search(sentence, segment, end)``, without scanning the whole segment."""
+    tail = _COUNTED_TAIL.search(sentence, max(segment, end - _COUNTED_TAIL_REACH), end)
+    if tail is None:
+        return None
+    lo = tail.start()  # back to the start of its numerals: no match can start before them
+    while lo > segment and _NUMERAL_CHAR.match(sentence, lo - 1):
+        lo -= 1
+    return _COUNTED_CLASS.search(sentence, lo, end)
 
 
 def _counted_class(sentence: str, amount: Amount, mentions: "_Mentions") -> bool:
     """Whether ``amount`` only names the class of things a count before it counts (a threshold);
     56个项目累计完成投资31.2亿元 is a figure of those projects."""
-    segment = _segment_start(sentence, amount.start)
-    if not _COUNTED_TAIL.search(sentence, max(segment, amount.start - _COUNTED_TAIL_REACH), amount.start):
-        return False
-    m = _COUNTED_CLASS.search(sentence, segment, amount.start)
+    m = counted_class_before(sentence, _segment_start(sentence, amount.start), amount.start)
     if m is None:
         return False
     rest, pos = "", m.start("between")

@@ -82,6 +82,7 @@ def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
     return _canonical().get(text, text)
 
 
+@lru_cache(maxsize=1024)  # asked for each figure of a clause, mostly with the same clause head
 def leading_zone(text: str) -> str:
     """The zone or park name ``text`` starts with, after lead words (力争园区规模以上企业… -> 园区;
     株洲高新区六大项目竣工 -> 株洲高新区), else ""."""

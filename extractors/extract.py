@@ -24,7 +24,7 @@ from .resolve.periods import PeriodMention, find_periods
 from .resolve.places import LEVEL_RANK, sentence_places, wider_elsewhere
 from .resolve.regions import gazetteer
 from .resolve.spans import in_span
-from .resolve.subjects import clean_subject, follows_count, leading_zone, names_a_part
+from .resolve.subjects import clean_subject, follows_count, holds_zone_word, leading_zone, names_a_part
 from .vocab import VocabularyError, load_table
 
 
@@ -772,7 +772,9 @@ class _ClauseZones:
         self.sentence = sentence
         self.starts = [0] + [m.end() for m in _CLAUSE_START.finditer(sentence)]
         self.ends = [m.start() for m in _CLAUSE_START.finditer(sentence)] + [len(sentence)]
-        self.zones = [leading_zone(sentence[s:min(e, s + _ZONE_REACH)]) for s, e in zip(self.starts, self.ends)]
+        self.any_zone = holds_zone_word(sentence)  # most sentences name none: no clause is read for one
+        self.zones = [leading_zone(sentence[s:min(e, s + _ZONE_REACH)]) if self.any_zone else ""
+                      for s, e in zip(self.starts, self.ends)]
         # for each clause, the latest clause up to it that has a zone (-1: none)
         self.last_zone: list[int] = []
         for i, zone in enumerate(self.zones):
@@ -783,7 +785,8 @@ class _ClauseZones:
         """A zone that heads an earlier clause of the sentence (园区新签项目23个,税收实现翻番), else
         the article's title zone; a place named after it (…,全县…) ends its reach."""
         i = bisect.bisect_right(self.starts, anchor) - 1
-        zone, zone_end = leading_zone(self.sentence[self.starts[i]:min(anchor, self.starts[i] + _ZONE_REACH)]), anchor
+        head = self.sentence[self.starts[i]:min(anchor, self.starts[i] + _ZONE_REACH)] if self.any_zone else ""
+        zone, zone_end = leading_zone(head) if head else "", anchor
         if not zone and i > 0 and (j := self.last_zone[i - 1]) >= 0:
             zone, zone_end = self.zones[j], self.ends[j]
         if not zone:

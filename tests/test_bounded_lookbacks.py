@@ -63,3 +63,15 @@ def test_a_per_unit_word_before_a_figure_is_one_the_whole_sentence_shows(text: s
             shortcut = (first is not None and first.start() < end
                         and per_unit.search(text, max(first.start(), lo), end) is not None)
             assert shortcut == found, (text, lo, end)
+
+
+_ZONE_PIECES = st.sampled_from(["株洲", "高新", "区", "园", "产业", "工业园", "新区", "基地", "“", "”", "力争", "全市",
+                                "项目", "12", "个", "该", "这", ",", "经开区", "开发"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_ZONE_PIECES, max_size=12).map("".join))
+def test_a_text_without_a_zone_word_starts_with_no_zone(text: str) -> None:
+    """_ClauseZones reads no clause of a sentence that holds no zone word."""
+    if subjects.leading_zone(text):
+        assert subjects.holds_zone_word(text), text

@@ -42,6 +42,7 @@ def _rules() -> dict[str, regex.Pattern]:
         "pronoun": regex.compile(alt("pronoun")),
         # a name of up to 10 characters ending in a zone word: 株洲高新区, 园区, 攸州工业园
         "zone": regex.compile(rf"^[\p{{Han}}A-Za-z0-9]{{0,10}}?(?:{alt('zone')})"),
+        "zone_word": regex.compile(alt("zone")),
         "follows_count": regex.compile(rf"^(?:{alt('follows_count')})$"),
         "counted_only": regex.compile(rf"^(?:{alt('counted_only')})+$"),
         "kind_codes": regex.compile(rf"^(?:{alt('kind_codes')})$"),
@@ -80,6 +81,12 @@ def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
             or rules["pronoun"].match(text)):
         return ""
     return _canonical().get(text, text)
+
+
+def holds_zone_word(text: str) -> bool:
+    """Whether ``text`` (quotes left out, as leading_zone reads it) has a zone word anywhere: a
+    text without one starts with no zone."""
+    return bool(_rules()["zone_word"].search(_QUOTES.sub("", text)))
 
 
 @lru_cache(maxsize=1024)  # asked for each figure of a clause, mostly with the same clause head

@@ -12,6 +12,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 
 
-def neutralise(text: str) -> str:
-    """``text`` as a spreadsheet will show it literally: ``=1+1`` -> ``'=1+1``; anything else unchanged."""
-    return ESCAPE + text if text.startswith(FORMULA_TRIGGERS) else text
+def neutralised_cells(values: list) -> list[str]:
+    """A column of text cells as a spreadsheet will show them literally: ``=1+1`` -> ``'=1+1``,
+    anything else unchanged, a null as an empty cell."""
+    return ["" if v is None else (ESCAPE + text if (text := str(v)).startswith(FORMULA_TRIGGERS) else text)
+            for v in values]

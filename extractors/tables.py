@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .cells import neutralise
+from .cells import ESCAPE, FORMULA_TRIGGERS
 from .ids import public_obs_id
 from .model import Observation
 
@@ -191,13 +191,11 @@ class _TableWriter:
         # the staging folder is this run's own: files go straight to their names in it
         self.temps = {"parquet": str(folder / f"{stem}.parquet"), "csv": str(folder / f"{stem}.csv")}
         self.parquet: pq.ParquetWriter | None = None
-        self.csv_file: io.TextIOWrapper | None = None
+        self.csv_file: io.BufferedWriter | None = None
         try:
             self.parquet = pq.ParquetWriter(self.temps["parquet"], self.schema)
-            self.csv_file = open(self.temps["csv"], "w", encoding="utf-8", newline="")
-            self.csv = csv.writer(self.csv_file, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
-            self.csv_file.write("\ufeff")
-            self.csv.writerow(columns)
+            self.csv_file = open(self.temps["csv"], "wb")
+            self.csv_file.write(csv_header(columns))
         except OSError:
             self.discard()
             raise
@@ -212,8 +210,9 @@ class _TableWriter:
         if not rows:
             return
         values = dict(zip(self.columns, map(list, zip(*rows))))
-        self.parquet.write_table(arrow_table(values, self.columns, self.schema))
-        self.csv.writerows(_csv_rows(values, self.columns))
+        table = arrow_table(values, self.columns, self.schema)
+        self.parquet.write_table(table)
+        self.csv_file.write(csv_lines(table.columns, list(self.columns.values())))
 
     def finish(self) -> dict[str, str]:
         """Flush and close both files (durably); returns their temp paths."""
@@ -324,15 +323,67 @@ def parquet_bytes(values: dict[str, list], columns: dict[str, str]) -> bytes:
 
 def csv_bytes(values: dict[str, list], columns: dict[str, str]) -> bytes:
     """One table as CSV: BOM, header row, one line per row, empty cell for null."""
+    table = arrow_table(values, columns, arrow_schema(columns))
+    return csv_header(columns) + bytes(csv_lines(table.columns, list(columns.values())))
+
+
+def csv_header(columns: Iterable[str]) -> bytes:
+    """The BOM (which Excel and WPS need to read the file as UTF-8) and the header line."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
-    writer.writerows(_csv_rows(values, columns))
+    csv.writer(out, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL).writerow(columns)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _csv_rows(values: dict[str, list], columns: dict[str, str]) -> Iterable[tuple[str, ...]]:
-    return zip(*(list(map(CSV_FORMATTERS[kind], values[name])) for name, kind in columns.items()))
+def _class_of(chars: Iterable[str]) -> str:
+    """A regex (RE2, as Arrow's kernels take it) character class of exactly these characters."""
+    if any(len(c) != 1 for c in chars):
+        raise ValueError(f"not single characters: {chars!r}")
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in chars) + "]"
+
+
+_FORMULA_START = "^" + _class_of(FORMULA_TRIGGERS)
+_NEEDS_QUOTES = _class_of(',"\r\n')  # what csv.QUOTE_MINIMAL quotes a cell for, with \r\n line ends
+
+
+def csv_lines(arrays: list[pa.Array | pa.ChunkedArray], kinds: list[str]) -> memoryview:
+    """The rows of these columns (of the column kinds ``kinds``) as CSV lines in UTF-8, each
+    ending with CSV_LINE_END: the bytes Python's csv.writer (QUOTE_MINIMAL) writes, built by
+    Arrow's string kernels a column at a time (a cell at a time in Python was most of a cached
+    run). Text cells are neutralised against formula injection (cells.py); dates are ISO,
+    numbers plain (``format_float``), a null is an empty cell."""
+    import pyarrow.compute as pc  # only runs that write CSV pay for its import
+
+    if len(arrays) < 2:
+        raise ValueError("csv_lines: a table of one column would need csv's quoting of an empty row")
+    if not len(arrays[0]):
+        return memoryview(b"")
+    cells = [_csv_cells(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array, kind, pc)
+             for array, kind in zip(arrays, kinds)]
+    lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, _text(",")), _text(""), _text(CSV_LINE_END))
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
+    return memoryview(lines.buffers()[2])[offsets[lines.offset]:offsets[lines.offset + len(lines)]]
+
+
+def _csv_cells(array: pa.Array, kind: str, pc) -> pa.Array:
+    """One column's cells as strings, none null."""
+    if kind == "float":
+        return _strings([format_float(v) for v in array.to_pylist()], None)
+    if isinstance(array, pa.DictionaryArray):  # each distinct value is written once, then taken
+        return pc.fill_null(pc.take(_csv_cells(array.dictionary, kind, pc), array.indices), _text(""))
+    text = array.cast(pa.string())  # ISO dates, integers; true/false
+    if kind in ("string", "category"):
+        formula = pc.match_substring_regex(text, _FORMULA_START)
+        text = pc.if_else(formula, pc.binary_join_element_wise(_text(ESCAPE), text, _text("")), text)
+        quoted = pc.binary_join_element_wise(_text('"'), pc.replace_substring(text, '"', '""'), _text('"'), _text(""))
+        text = pc.if_else(pc.match_substring_regex(text, _NEEDS_QUOTES), quoted, text)
+    return pc.fill_null(text, _text(""))
+
+
+@cache
+def _text(value: str) -> pa.StringScalar:
+    """A string scalar made from buffers: pyarrow's conversion of a Python str imports pandas
+    (a fifth of a second) at its first call, as pa.array does (see _arrow_column)."""
+    return _strings([value], None)[0]
 
 
 def format_float(value: float | None) -> str:
@@ -346,28 +397,6 @@ def format_float(value: float | None) -> str:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
-
-def _format_text(value: object) -> str:
-    return "" if value is None else neutralise(str(value))
-
-
-def _format_date(value: date | None) -> str:
-    return "" if value is None else value.isoformat()
-
-
-def _format_int(value: int | None) -> str:
-    return "" if value is None else str(int(value))
-
-
-def _format_bool(value: bool | None) -> str:
-    return "" if value is None else ("true" if value else "false")
-
-
-# how each column kind is written to a CSV cell (the core tables and the derived ones alike)
-CSV_FORMATTERS: dict[str, Callable[[object], str]] = {
-    "string": _format_text, "category": _format_text, "date": _format_date,
-    "float": format_float, "int": _format_int, "int32": _format_int, "bool": _format_bool,
-}
 
 
 STAGING = "run"  # the staging folder of a run: OUT/.run.*.tmp

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.cells import neutralise
+from extractors.cells import neutralised_cells
 from extractors.tables import csv_bytes
 
 
@@ -19,7 +19,11 @@ from extractors.tables import csv_bytes
     ("", ""),
 ])
 def test_neutralise(text: str, shown: str) -> None:
-    assert neutralise(text) == shown
+    assert neutralised_cells([text]) == [shown]
+
+
+def test_a_null_cell_is_empty_and_other_values_are_written_as_text() -> None:
+    assert neutralised_cells([None, 12, "-1"]) == ["", "12", "'-1"]
 
 
 def test_csv_neutralises_text_but_not_numbers() -> None:

@@ -6,14 +6,13 @@ cells neutralised against spreadsheet formula injection.
 """
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..tables import CSV_FORMATTERS, CSV_LINE_END
+from ..tables import csv_header, csv_lines
 from .files import replacing
 
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -29,14 +28,12 @@ def arrow_schema(columns: dict[str, str]) -> pa.Schema:
 def write_csv(target: Path, columns: dict[str, str], batches: Iterable[pa.RecordBatch]) -> int:
     """Write the batches as CSV; returns the number of data rows."""
     rows = 0
-    formatters = [CSV_FORMATTERS[kind] for kind in columns.values()]
     with replacing(target) as tmp:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
-            writer.writerow(columns)
+        with open(tmp, "wb") as f:
+            f.write(csv_header(columns))
             for batch in batches:
-                cells = [list(map(fmt, batch.column(name).to_pylist())) for name, fmt in zip(columns, formatters)]
-                writer.writerows(zip(*cells))
+                if batch.num_rows:
+                    f.write(csv_lines([batch.column(name) for name in columns], list(columns.values())))
                 rows += batch.num_rows
     return rows
 

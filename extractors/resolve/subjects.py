@@ -21,19 +21,26 @@ def _canonical() -> dict[str, str]:
 
 
 @cache
-def _rules() -> dict[str, regex.Pattern]:
+def _words() -> dict[str, list[str]]:
+    """Each list's alternatives: plain words for lead and tail, whole regexes for the others."""
     words: dict[str, list[str]] = {}
     for row in load_table("subject_rules.csv", ("list", "word")):
         if row["list"] in ("lead", "tail"):  # plain words, tried longest first
             words.setdefault(row["list"], []).extend(row["word"].split("|"))
         elif row["list"] not in ("canonical", "shared_head", "compact_list"):  # whole regexes
             words.setdefault(row["list"], []).append(f"(?:{row['word']})")
+    if any(regex.escape(word) != word for word in words.get("tail", [])):
+        raise VocabularyError("subject_rules.csv: tail words must be plain words (no regex)")
+    return words
+
+
+@cache
+def _rules() -> dict[str, regex.Pattern]:
+    words = _words()
 
     def alt(name: str) -> str:
         return "|".join(sorted(words.get(name, []), key=len, reverse=True))
 
-    if any(regex.escape(word) != word for word in words.get("tail", [])):
-        raise VocabularyError("subject_rules.csv: tail words must be plain words (no regex)")
     return {
         "lead": regex.compile(rf"^(?:{alt('lead')})"),
         "tail": regex.compile(rf"(?:{alt('tail')})$"),
@@ -52,8 +59,8 @@ def _rules() -> dict[str, regex.Pattern]:
 
 @cache
 def _tail_reach() -> int:
-    return max((len(word) for row in load_table("subject_rules.csv", ("list", "word")) if row["list"] == "tail"
-                for word in row["word"].split("|")), default=0)
+    """The longest tail word: a tail match starts no further than this from the text's end."""
+    return max(map(len, _words().get("tail", [])), default=0)
 
 
 @lru_cache(maxsize=4096)  # the same phrase is cleaned for each figure of its clause

@@ -29,7 +29,9 @@ _DATE_COLUMNS = {stem: [i for i, kind in enumerate(columns.values()) if kind == 
 
 def entry_key(version: str, source_file: str, meta: SourceMeta | None, data: bytes) -> str:
     digest = hashlib.sha256(f"{_FORMAT}\0{version}\0{source_file}\0".encode())
-    digest.update(json.dumps(dataclasses.asdict(meta) if meta else None, default=str,
+    # the fields are plain values: a shallow dict is what dataclasses.asdict makes, without its deep copy
+    fields = {f.name: getattr(meta, f.name) for f in dataclasses.fields(meta)} if meta else None
+    digest.update(json.dumps(fields, default=str,
                              ensure_ascii=False).encode() + b"\0")
     digest.update(data)
     return digest.hexdigest()

@@ -37,6 +37,7 @@ _EACH = regex.compile(r"均|都")
 # An amount that only labels a kind of thing (亿元以上项目, 5000万元以上产业项目) is not a figure.
 _LABEL_AFTER = regex.compile(r"(?:以上|以下)的?[^\d,:;。、]{0,6}?(?:项目|企业)|(?:项目|企业)")
 _MILESTONE_AFTER = regex.compile(r"大关|关口|台阶")
+_REACHED_AFTER = regex.compile(r"[,、](?:达到|达|为)")
 # 新增4个过五百亿的县市, 2个经济总量超千亿元的县: an amount after a count in its own item, with only
 # a measure's name and a threshold word between, is the class of the things counted
 _COUNT_NUMERAL = r"[\d一二三四五六七八九十两]"
@@ -496,8 +497,10 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 continue
             if prev is not None and prev.amount is not None and drafts and drafts[-1] is prev and \
                     prev.growth is None and prev.amount.bound == "at_least" and \
-                    _MILESTONE_AFTER.match(sentence, prev.amount.end):
-                prev.amount = fig  # 突破4亿美元大关,达4.8亿美元: the exact level replaces the milestone
+                    (_MILESTONE_AFTER.match(sentence, prev.amount.end)
+                     or _REACHED_AFTER.fullmatch(sentence, prev.amount.end, fig.start)):
+                # 突破4亿美元大关,达4.8亿美元, 突破2万亿元、达到23562亿元: the exact level replaces the milestone
+                prev.amount = fig
                 continue
             if prev is not None and prev.amount is not None and drafts and drafts[-1] is prev and \
                     prev.growth is None and prev.amount.bound == "at_least" and \

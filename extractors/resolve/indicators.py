@@ -127,7 +127,11 @@ _SERVICE_SUFFIX = regex.compile(r"(?:服务业?|金融业|商贸|物流|经济)$
 
 @cache
 def _sectors() -> dict[str, tuple[str, str]]:
-    return {r["name"]: (r["kind"], r["family"]) for r in load_table("sectors.csv", ("name", "kind", "family"))}
+    """Each sector name, and the first part of a name joined by 、 (信息传输 of 信息传输、软件和信息技术
+    服务业): a list such as 信息传输、租赁和商务服务业 cuts the official name there."""
+    names = {r["name"]: (r["kind"], r["family"]) for r in load_table("sectors.csv", ("name", "kind", "family"))}
+    heads = {name.split("、")[0]: sector for name, sector in names.items() if "、" in name}
+    return {**heads, **names}
 
 
 # parts whose 增加值 is a share of GDP, not of industry: services, farming, construction, a whole

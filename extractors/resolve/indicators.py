@@ -93,6 +93,7 @@ _LISTED_WORD = 4  # 农村居民, 民营经济: a short subject word after 、 e
 def find_mentions(text: str) -> list[Mention]:
     """Non-overlapping indicator mentions, left to right; where terms overlap the longest wins."""
     candidates = []
+    heads: dict[Mention, Mention] = {}  # a mention whose subject word may close a list -> its head word alone
     chars = set(text)
     for term in _terms():
         if term.first is not None and chars.isdisjoint(term.first):
@@ -102,16 +103,21 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
             start, subject = m.start(), term.subject or (m.groupdict().get("subject") or "")
             named = m.groupdict().get("subject")
+            mention = Mention(start, m.end(), text[start:m.end()], term.code, term.kind, subject, term.verb_only)
             if (named and m.start("subject") == start and len(named) <= _LISTED_WORD and m.end() > m.end("subject")
                     and text[start - 1:start] in _LIST_JOINERS):
-                # 城镇、农村居民人均可支配收入: the subject word closes a list; the list gives the subjects
-                start, subject = m.end("subject"), term.subject
-            candidates.append(Mention(start, m.end(), text[start:m.end()], term.code, term.kind, subject, term.verb_only))
+                cut = m.end("subject")
+                heads[mention] = Mention(cut, m.end(), text[cut:m.end()], term.code, term.kind, term.subject, term.verb_only)
+            candidates.append(mention)
     candidates.sort(key=lambda c: (c.start, -(c.end - c.start)))
     chosen: list[Mention] = []
     for c in candidates:
         if chosen and c.start < chosen[-1].end:
             continue
+        if c in heads and not (chosen and chosen[-1].code == c.code and chosen[-1].end == c.start - 1):
+            # 城镇、农村居民人均可支配收入: the subject word closes a list of modifiers, which gives the
+            # subjects; after a mention of its own (国内游客、入境游客数量) it is a subject like that one
+            c = heads[c]
         chosen.append(c)
     return chosen
 

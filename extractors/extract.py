@@ -652,7 +652,8 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     period = period_mention.period if period_mention else None
     if period is not None and period_mention is not None and (period_mention is ctx.carry or period_mention.end <= anchor_start):
         lead = sentence[_clause_start_before(sentence, anchor_start):anchor_start]
-        period = in_span(period, code, draft.amount is not None or draft.share is not None, lead)
+        period = in_span(period, code, draft.amount is not None or draft.share is not None, lead,
+                         draft.amount is None and draft.share is not None)
         if period is None:
             return None  # 五年增长30.8%: a level's growth over several years is no yoy_pct
     status = _status(sentence, anchor_start, period, ctx)

@@ -44,9 +44,11 @@ def _year(y: int, text: str) -> Period:
     return Period(date(y, 1, 1), date(y, 12, 31), "year", text)
 
 
-def in_span(period: Period, code: str, has_level: bool, lead: str) -> Period | None:
+def in_span(period: Period, code: str, has_level: bool, lead: str, is_share: bool = False) -> Period | None:
     """``period`` (a multi_year span) as it applies to one figure; ``lead`` is the figure's own
-    clause before it. Returns the span, one of its years, or None for a growth over the span."""
+    clause before it; ``is_share``: the figure is a share (占…比重从17.9%提升到35.5%), which like an
+    annual level is the state reached. Returns the span, one of its years, or None for a growth
+    over the span."""
     if period.type != "multi_year" or period.start is None or period.end is None:
         return period
     rules = _rules()
@@ -57,6 +59,6 @@ def in_span(period: Period, code: str, has_level: bool, lead: str) -> Period | N
         return _year(base, period.text)
     if not has_level:
         return period if rules.compare.search(lead) else None
-    if code in rules.level_codes and not rules.total.search(lead):
+    if (code in rules.level_codes or is_share) and not rules.total.search(lead):
         return _year(period.end.year, period.text)  # a level reached: the span's last year
     return period

@@ -314,6 +314,7 @@ def _listed_mentions(sentence: str, mentions: "_Mentions", values_start: int, n:
 # adverbs and verbs between a part's name and its growth: 股份制企业同比增长
 _BEFORE_GROWTH = regex.compile(r"(?:同比|比上年|比去年同期|比上年同期|分别|累计|全年|均|也|则|亦|实现|达到|达|同口径|可比口径|按可比价格计算)+$")
 _OWN_PART_MIN = 2
+_ECONOMY = regex.compile(r"经济$")  # 数字经济, 县域经济: a part of GDP, never of another indicator
 
 
 def _own_part(sentence: str, mention: Mention, growth: Growth) -> str | None:
@@ -457,7 +458,10 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             if len(items) > 1:  # 陶瓷、花炮出口额均提升20%: the same growth for every item
                 drafts.extend(Draft(mention, growth=g, subject=item, rule="list.each") for item, _ in items)
                 return
-        d = Draft(mention, growth=g, subject=_own_part(sentence, mention, g), rule="growth")
+        part = _own_part(sentence, mention, g)
+        if part and _ECONOMY.search(part) and "gdp" not in mention.code.split("|"):
+            return  # 进出口增长5.4%,数字经济增长12%: an economy of its own grows, no part of trade
+        d = Draft(mention, growth=g, subject=part, rule="growth")
         drafts.append(d)
         last_for[mention] = d
 

@@ -205,9 +205,10 @@ def _reference_date(article: Article, text: str, meta: SourceMeta) -> date | Non
                 return date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 pass
-        year = _YEAR_IN.search(article.title or "")
-        if year:
-            return date(int(year.group(0)), 1, 1)
+        # 关于2023年…计划执行情况与2024年计划草案的报告: delivered in the last year it names
+        years = [int(y) for y in _YEAR_IN.findall(article.title or "")]
+        if years:
+            return date(max(years), 1, 1)
     if article.kind == "news" and meta.published is not None:
         return _period_end_of(meta)
     return article.dateline or _period_end_of(meta)

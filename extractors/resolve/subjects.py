@@ -50,6 +50,7 @@ def _rules() -> dict[str, regex.Pattern]:
         # a name of up to 10 characters ending in a zone word: 株洲高新区, 园区, 攸州工业园
         "zone": regex.compile(rf"^[\p{{Han}}A-Za-z0-9]{{0,10}}?(?:{alt('zone')})"),
         "zone_word": regex.compile(alt("zone")),
+        "drop_inside": regex.compile(alt("drop_inside")),
         "follows_count": regex.compile(rf"^(?:{alt('follows_count')})$"),
         "counted_only": regex.compile(rf"^(?:{alt('counted_only')})+$"),
         "kind_codes": regex.compile(rf"^(?:{alt('kind_codes')})$"),
@@ -84,6 +85,7 @@ def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
             if m and m.group(0):
                 text = text[: m.start()] + text[m.end():]
                 changed = True
+    text = rules["drop_inside"].sub("", text)
     if (len(text) < 2 or len(text) > 20 or rules["generic"].match(text) or rules["reject"].search(text)
             or rules["pronoun"].match(text)):
         return ""

@@ -23,7 +23,7 @@ import regex
 
 from .figures import CLAUSE_END, LIST_MARKS, Amount, Figure, Growth, Rank, Share, break_before, rule_list
 from .resolve.indicators import Mention
-from .resolve.subjects import compact_parts, share_head
+from .resolve.subjects import clean_subject, compact_parts, share_head
 from .vocab import load_table
 
 _CLAUSE_BREAK = regex.compile(rf"[,:;。(){LIST_MARKS}]")
@@ -527,9 +527,16 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 _attach_growth(fig, mention)
         elif isinstance(fig, Share):
             mention = last_mention_before(fig.lead_start)
-            if mention is not None and mention.end <= break_before(sentence, CLAUSE_END, fig.lead_start) \
-                    and sentence[break_before(sentence, CLAUSE_END, fig.lead_start):fig.lead_start]:
-                continue  # …收入稳步提高,工业战略性新兴产业占规上工业比重30%: the share of a part its clause names
+            clause_start = break_before(sentence, CLAUSE_END, fig.lead_start)
+            if (mention is None or mention.end <= clause_start) and sentence[clause_start:fig.lead_start]:
+                # a part its clause names, before 占: its share of the total named after 占
+                # (战略性新兴产业占规上工业增加值比重超过25%), else no row (…收入稳步提高,工业战略性新兴
+                # 产业占规上工业比重30%: no indicator names that total)
+                base = index.within(fig.lead_start, fig.start)
+                part = clean_subject(sentence[clause_start:fig.lead_start]) if base else ""
+                if part:
+                    drafts.append(Draft(base[0], share=fig, subject=part, rule="share.of_total"))
+                continue
             if fig.continues and drafts and drafts[-1].share is not None:
                 before = drafts[-1]
                 drafts.append(Draft(before.mention, share=fig, rule="share.next", extra=dict(before.extra)))

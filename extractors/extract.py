@@ -813,9 +813,9 @@ _NAMED_PROJECT = regex.compile(r"的(?P<subject>[^,:;。、等的]{2,20}?项目)
 _PROJECT_AFTER = regex.compile(r"(?:的|用于|完成|新建了?|建立|建设|启动|实施)(?P<subject>[^,:;。、等]{2,20}?)(?=[,:;。、等]|$|基本|正式|顺利|已)")
 
 # a number (with its classifier: 4个) ends the phrase before it, except inside a size label
-# (100亿元以上企业)
+# (100亿元以上企业); a date's number ends it after its date word (5月份全市… -> 全市…)
 _PHRASE_PUNCT = regex.compile(r"[,:;。、()]")
-_PHRASE_BREAK = regex.compile(rf"{_PHRASE_PUNCT.pattern}|\d(?![\d.]*[万亿]*元?以上)(?:[个家项](?![目体庭]))?")
+_PHRASE_BREAK = regex.compile(rf"{_PHRASE_PUNCT.pattern}|\d+(?:月份?|年度?|季度|日|号)|\d(?![\d.]*[万亿]*元?以上)(?:[个家项](?![目体庭]))?")
 
 
 def _leading_phrase(sentence: str, end: int) -> str:

@@ -75,3 +75,4 @@ def test_a_text_without_a_zone_word_starts_with_no_zone(text: str) -> None:
     """_ClauseZones reads no clause of a sentence that holds no zone word."""
     if subjects.leading_zone(text):
         assert subjects.holds_zone_word(text), text
+

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from extractors.normalize import normalize
-from extractors.vocab import data_path, load_table
+from extractors.resolve import subjects
+from extractors.vocab import VocabularyError, data_path, load_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,3 +94,14 @@ def test_partners_file_is_what_its_build_script_makes() -> None:
     )
     assert pycountry.LOCALES_DIR
     assert result.returncode == 0, result.stderr or result.stdout
+
+
+def test_a_lead_row_that_splits_a_group_at_a_bar_is_refused(monkeypatch) -> None:
+    """Lead and tail rows are split at each |: a | inside a group would make broken alternatives."""
+    monkeypatch.setattr(subjects, "load_table", lambda *_: [{"list": "lead", "word": "本报讯|(?:日报|晚报)讯"}])
+    subjects._words.cache_clear()
+    try:
+        with pytest.raises(VocabularyError, match="splits a group"):
+            subjects._words()
+    finally:
+        subjects._words.cache_clear()

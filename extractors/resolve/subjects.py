@@ -20,12 +20,27 @@ def _canonical() -> dict[str, str]:
     return names
 
 
+def _balanced(alternative: str) -> bool:
+    """Whether the brackets of one lead or tail alternative close within it (a | inside a group
+    would split the group)."""
+    depth = 0
+    for i, c in enumerate(alternative):
+        if c in "([" and alternative[i - 1:i] != "\\":
+            depth += 1
+        elif c in ")]" and alternative[i - 1:i] != "\\":
+            depth -= 1
+    return depth == 0
+
+
 @cache
 def _words() -> dict[str, list[str]]:
-    """Each list's alternatives: plain words for lead and tail, whole regexes for the others."""
+    """Each list's alternatives: lead and tail rows split at each | (tried longest first), the
+    other lists' rows whole regexes."""
     words: dict[str, list[str]] = {}
     for row in load_table("subject_rules.csv", ("list", "word")):
-        if row["list"] in ("lead", "tail"):  # plain words, tried longest first
+        if row["list"] in ("lead", "tail"):  # alternatives split at each |, tried longest first
+            if not all(map(_balanced, row["word"].split("|"))):
+                raise VocabularyError(f"subject_rules.csv: a {row['list']} row splits a group at a |: {row['word']!r}")
             words.setdefault(row["list"], []).extend(row["word"].split("|"))
         elif row["list"] not in ("canonical", "shared_head", "compact_list"):  # whole regexes
             words.setdefault(row["list"], []).append(f"(?:{row['word']})")

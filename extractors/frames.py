@@ -543,7 +543,8 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 continue
             target = drafts[-1] if drafts else None
             mention = last_mention_before(fig.lead_start)
-            if target is not None and target.share is None and (mention is None or target.mention is mention):
+            if target is not None and target.share is None and (
+                    mention is None or target.mention is mention or _named_again(sentence, mention, target.mention)):
                 target.share = fig
             elif mention is not None and last_for.get(mention) is None:
                 d = Draft(mention, share=fig, rule="share")
@@ -556,6 +557,12 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
     _spread_amount_lists(sentence, drafts)
     _spread_share_lists(sentence, drafts)
     return _spread_each(sentence, drafts)
+
+
+def _named_again(sentence: str, mention: Mention, before: Mention) -> bool:
+    """税收收入151.3亿元,…,税收占…比重为63.9%: the indicator named again heading its own clause
+    (a part named before it, 机电产品出口占比86%, is another row)."""
+    return mention.code == before.code and mention.start == break_before(sentence, CLAUSE_END, mention.start)
 
 
 def _spread_share_lists(sentence: str, drafts: list[Draft]) -> None:

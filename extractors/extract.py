@@ -783,20 +783,22 @@ class _ClauseZones:
         self.starts = [0] + [m.end() for m in _CLAUSE_START.finditer(sentence)]
         self.ends = [m.start() for m in _CLAUSE_START.finditer(sentence)] + [len(sentence)]
         self.any_zone = holds_zone_word(sentence)  # most sentences name none: no clause is read for one
-        self.zones = [leading_zone(sentence[s:min(e, s + _ZONE_REACH)]) if self.any_zone else ""
-                      for s, e in zip(self.starts, self.ends)]
+        self.zones = [self._zone(s, e) for s, e in zip(self.starts, self.ends)]
         # for each clause, the latest clause up to it that has a zone (-1: none)
         self.last_zone: list[int] = []
         for i, zone in enumerate(self.zones):
             self.last_zone.append(i if zone else (self.last_zone[-1] if i else -1))
         self.place_starts = sorted(p_start for p_start, _, _ in places)
 
+    def _zone(self, start: int, end: int) -> str:
+        """The zone heading sentence[start:end], read in its first _ZONE_REACH characters."""
+        return leading_zone(self.sentence[start:min(end, start + _ZONE_REACH)]) if self.any_zone else ""
+
     def topic(self, anchor: int, title_zone: str) -> str:
         """A zone that heads an earlier clause of the sentence (园区新签项目23个,税收实现翻番), else
         the article's title zone; a place named after it (…,全县…) ends its reach."""
         i = bisect.bisect_right(self.starts, anchor) - 1
-        head = self.sentence[self.starts[i]:min(anchor, self.starts[i] + _ZONE_REACH)] if self.any_zone else ""
-        zone, zone_end = leading_zone(head) if head else "", anchor
+        zone, zone_end = self._zone(self.starts[i], anchor), anchor
         if not zone and i > 0 and (j := self.last_zone[i - 1]) >= 0:
             zone, zone_end = self.zones[j], self.ends[j]
         if not zone:

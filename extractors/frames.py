@@ -38,7 +38,6 @@ _EACH = regex.compile(r"均|都")
 _LABEL_AFTER = regex.compile(r"(?:以上|以下)的?[^\d,:;。、]{0,6}?(?:项目|企业)|(?:项目|企业)")
 _MILESTONE_AFTER = regex.compile(r"大关|关口|台阶")
 _REACHED_AFTER = regex.compile(r"[,、](?:达到|达|为)")
-_DIGIT = regex.compile(r"\d")
 # 新增4个过五百亿的县市, 2个经济总量超千亿元的县: an amount after a count in its own item, with only
 # a measure's name and a threshold word between, is the class of the things counted
 _COUNT_NUMERAL = r"[\d一二三四五六七八九十两]"
@@ -500,24 +499,20 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
                 # gives the level a horizon of its own (每年增长8%,用3年时间突破1000亿元)
                 prev.amount = fig
                 continue
-            if (prev is not None and prev.amount is not None and drafts and drafts[-1] is prev
-                    and prev.amount.bound == "exact" and fig.bound == "at_least" and fig.unit == prev.amount.unit
-                    and fig.value <= prev.amount.value
-                    and (_MILESTONE_AFTER.match(sentence, fig.end) or not _DIGIT.search(fig.text))):
+            last = prev.amount if prev is not None and drafts and drafts[-1] is prev else None  # its row's level
+            if (last is not None and last.bound == "exact" and fig.bound == "at_least" and fig.unit == last.unit
+                    and fig.value <= last.value
+                    and (_MILESTONE_AFTER.match(sentence, fig.end) or not any(map(str.isdigit, fig.text)))):
                 continue  # 进出口总额1023.5亿元,首次突破千亿大关: the milestone the level passed, told again
-            if prev is not None and prev.amount is not None and drafts and drafts[-1] is prev and \
-                    prev.growth is None and prev.amount.bound == "at_least" and \
-                    (_MILESTONE_AFTER.match(sentence, prev.amount.end)
-                     or _REACHED_AFTER.fullmatch(sentence, prev.amount.end, fig.start)):
-                # 突破4亿美元大关,达4.8亿美元, 突破2万亿元、达到23562亿元: the exact level replaces the milestone
-                prev.amount = fig
-                continue
-            if prev is not None and prev.amount is not None and drafts and drafts[-1] is prev and \
-                    prev.growth is None and prev.amount.bound == "at_least" and \
-                    sentence[prev.amount.end:fig.start] == "、":
-                # 接连突破8万亿元、9万亿元: the last milestone passed is the level reached
-                prev.amount = replace(fig, bound=prev.amount.bound)
-                continue
+            if last is not None and prev.growth is None and last.bound == "at_least":
+                if _MILESTONE_AFTER.match(sentence, last.end) or _REACHED_AFTER.fullmatch(sentence, last.end, fig.start):
+                    # 突破4亿美元大关,达4.8亿美元, 突破2万亿元、达到23562亿元: the exact level replaces the milestone
+                    prev.amount = fig
+                    continue
+                if sentence[last.end:fig.start] == "、":
+                    # 接连突破8万亿元、9万亿元: the last milestone passed is the level reached
+                    prev.amount = replace(fig, bound=last.bound)
+                    continue
             d = Draft(mention, amount=fig, rule="amount." + fig.kind)
             parent = paren_parent(fig.start)
             if parent is not None:

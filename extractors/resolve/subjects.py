@@ -79,6 +79,15 @@ def _tail_reach() -> int:
     return max(map(len, _words().get("tail", [])), default=0)
 
 
+def _lead_word(text: str) -> regex.Match | None:
+    return _rules()["lead"].match(text)
+
+
+def _tail_word(text: str) -> regex.Match | None:
+    """A tail word ends the text (or its final newline): looked for only where one can start."""
+    return _rules()["tail"].search(text, max(0, len(text) - _tail_reach() - 1))
+
+
 @lru_cache(maxsize=4096)  # the same phrase is cleaned for each figure of its clause
 def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
     """The subject a phrase names, or "" when it names the region as a whole or is not a noun phrase.
@@ -90,13 +99,11 @@ def clean_subject(phrase: str, drop: tuple[str, ...] = ()) -> str:
     for word in sorted(drop, key=len, reverse=True):
         if word:
             text = text.replace(word, "")
-    tail_reach = _tail_reach()
     changed = True
     while changed and text:
         changed = False
-        for name in ("lead", "tail"):
-            # a tail word ends the text (or a final newline): searched for only where one can start
-            m = rules[name].search(text, max(0, len(text) - tail_reach - 1)) if name == "tail" else rules[name].match(text)
+        for find in (_lead_word, _tail_word):
+            m = find(text)
             if m and m.group(0):
                 text = text[: m.start()] + text[m.end():]
                 changed = True

@@ -18,10 +18,11 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contextlib import ExitStack
+import pyarrow as pa
 
 from .cache import Cache, FileRows, entry_key
 from .corrections import Corrections
@@ -35,7 +36,7 @@ from .outlock import folder_lock
 from .parallel import WORKER_DIED, Runner, extract_rows
 from .partitions import check_keys, write_partitions
 from .reading import decode
-from .tables import OutputError, TableSet, remove_stale, row_tuple
+from .tables import TABLES, OutputError, TableSet, prepared_rows, remove_stale, row_tuple
 from .vocab import rules_version
 
 CACHE_FOLDER = ".cache"
@@ -69,6 +70,7 @@ class _Job:
     key: str | None = None
     data: bytes | None = None  # kept while in flight, to retry the file if its worker dies
     pending: object = None  # a future, or the cached rows
+    extracted: bool = False  # its rows are new: the cache has no entry for them yet
 
 
 def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, workers: int = 1,
@@ -117,13 +119,22 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
                 if _unreadable(rows):
                     errors += rows["errors"]
                     continue
-                if fixes is not None:
-                    rows = fixes.apply(job.path.name, rows, lambda: decode(job.path.read_bytes(), job.path.name)[0])
+                corrected = fixes is not None and fixes.decides(job.path.name)
+                tag = None
+                if cache is not None and job.extracted:
+                    if corrected:  # the cache keeps the rules' rows, the tables get the corrected ones
+                        cache.put(job.key, rows)
+                    else:
+                        cache.expect(job.key, rows["errors"])
+                        tag = job.key
+                if corrected:
+                    rows = fixes.apply(job.path.name, as_tuples(rows),
+                                       lambda: decode(job.path.read_bytes(), job.path.name)[0])
                 errors += rows["errors"]
                 if tables is None:
-                    tables = staged.enter_context(TableSet(out_dir))
-                tables.add("observations", rows["observations"])
-                tables.add("documents", rows["documents"])
+                    tables = staged.enter_context(TableSet(out_dir, on_prepared=cache.collect if cache else None))
+                tables.add("observations", rows["observations"], tag)
+                tables.add("documents", rows["documents"], tag)
                 summary.observations += len(rows["observations"])
                 summary.documents += len(rows["documents"])
         if fixes is not None:
@@ -211,8 +222,17 @@ def _finish(job: _Job, run: Runner, cache: Cache | None) -> tuple[_Job, FileRows
     if rows is None:  # its worker died twice (out of memory?): the batch goes on without it
         rows = {"observations": [], "documents": [], "errors": [(job.path.name, "extract", WORKER_DIED)]}
     elif cache is not None:
-        (cache.hold if _unreadable(rows) else cache.put)(job.key, rows)
+        if _unreadable(rows):
+            cache.hold(job.key, rows)
+        else:
+            job.extracted = True  # stored once the table writer has prepared its rows (run_batch)
     return job, rows
+
+
+def as_tuples(rows: FileRows) -> FileRows:
+    """A file's rows with every table as tuples (a cached file's come prepared)."""
+    return {stem: prepared_rows(table, TABLES[stem]) if isinstance(table, pa.Table) else table
+            for stem, table in rows.items()}
 
 
 def default_workers() -> int:

@@ -2,10 +2,16 @@
 
 An entry is keyed by the SHA-256 of everything the result depends on: the rules' and code's
 version (``vocab.rules_version``), the file's name, its manifest metadata and its bytes. Each
-entry is one small zlib-compressed JSON file, ``<dir>/<key[:2]>/<key>``, written to a temp
-name and renamed into place, so a crash leaves only complete entries; an entry that cannot be
-read back (truncated, corrupt, from another format) counts as a miss and is rewritten.
-JSON rather than pickle: loading a cache folder someone else wrote must not run code.
+entry is one file, ``<dir>/<key[:2]>/<key>``, written to a temp name and renamed into place, so
+a crash leaves only complete entries; an entry that cannot be read back (truncated, corrupt,
+from another format) counts as a miss and is rewritten.
+
+An entry holds the file's observations and documents in the table writer's prepared form
+(``tables.prepared_table``: typed columns and each row's CSV line) as Arrow IPC streams, and its
+errors as JSON, compressed together, behind a CRC-32. A cached file's rows so go to the writer as they are,
+never through Python objects: decoding JSON rows and building the tables from them again was
+most of a cached run. Arrow IPC and JSON rather than pickle: loading a cache folder someone else
+wrote must not run code.
 """
 from __future__ import annotations
 
@@ -13,18 +19,22 @@ import dataclasses
 import hashlib
 import json
 import os
+import struct
 import tempfile
 import zlib
-from datetime import date
 from pathlib import Path
 
-from .model import SourceMeta
-from .tables import TABLES
+import pyarrow as pa
 
-FileRows = dict[str, list[tuple]]  # table stem -> rows in column order
-_FORMAT = 1
-_DATE_COLUMNS = {stem: [i for i, kind in enumerate(columns.values()) if kind == "date"]
-                 for stem, columns in TABLES.items()}
+from .model import SourceMeta
+from .tables import TABLES, prepared_schema, prepared_table
+
+FileRows = dict[str, "list[tuple] | pa.Table"]  # table stem -> rows in column order, or prepared (see tables.py)
+_FORMAT = 2
+_MAGIC = b"cnec\x00ipc"
+_PREPARED = ("observations", "documents")  # errors, a row or two, stay JSON
+_LENGTH = struct.Struct("<I")
+_SCHEMAS = {stem: prepared_schema(TABLES[stem]) for stem in _PREPARED}
 
 
 def entry_key(version: str, source_file: str, meta: SourceMeta | None, data: bytes) -> str:
@@ -42,24 +52,25 @@ class Cache:
         self.folder = folder
         self.used: set[str] = set()
         self.held: list[tuple[str, FileRows]] = []
+        self.expected: dict[str, FileRows] = {}  # entries waiting for the writer's prepared tables
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
     def get(self, key: str) -> FileRows | None:
+        """The entry's rows: errors as tuples, the other tables prepared; None for a miss."""
         self.used.add(key)
         try:
-            entry = json.loads(zlib.decompress(self._path(key).read_bytes()))
-            return {stem: [_revive(row, _DATE_COLUMNS[stem]) for row in entry[stem]] for stem in TABLES}
-        except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error):
+            return _decoded(self._path(key).read_bytes())
+        except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error, pa.ArrowException):
             return None  # missing or unreadable: extract the file again
 
     def put(self, key: str, rows: FileRows) -> None:
         """Store an entry atomically; a cache that cannot be written only costs speed."""
         self.used.add(key)
         path = self._path(key)
-        data = zlib.compress(json.dumps(rows, default=date.isoformat, ensure_ascii=False,
-                                        separators=(",", ":")).encode(), 1)
+        data = _encoded({stem: rows[stem] if isinstance(rows[stem], pa.Table) or stem not in _PREPARED
+                         else prepared_table(rows[stem], TABLES[stem]) for stem in TABLES})
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
@@ -68,6 +79,19 @@ class Cache:
             os.replace(tmp, path)
         except OSError:
             pass
+
+    def expect(self, key: str, errors: list[tuple]) -> None:
+        """``put`` the entry once the table writer has prepared its rows (``collect``): the rows
+        are prepared for the tables anyway, a row group at a time, and once is enough."""
+        self.used.add(key)
+        self.expected[key] = {"errors": errors}
+
+    def collect(self, key: object, stem: str, table: pa.Table) -> None:
+        """The table writer's ``on_prepared``: one table of an expected entry."""
+        entry = self.expected[key]
+        entry[stem] = table
+        if all(name in entry for name in _PREPARED):
+            self.put(key, self.expected.pop(key))
 
     def hold(self, key: str, rows: FileRows) -> None:
         """``put`` later, at ``release``: for a file that gave only an errors row (a few bytes),
@@ -103,8 +127,47 @@ class Cache:
         return removed
 
 
-def _revive(row: list, date_columns: list[int]) -> tuple:
-    for i in date_columns:
-        if row[i] is not None:
-            row[i] = date.fromisoformat(row[i])
-    return tuple(row)
+# One thread: an entry's buffers are small, and handing them to a pool cost five times the work.
+_WRITE_OPTIONS = pa.ipc.IpcWriteOptions(use_threads=False)
+_READ_OPTIONS = pa.ipc.IpcReadOptions(use_threads=False)
+# The body is compressed as a whole (LZ4 frame, where pyarrow has it): per-buffer compression
+# inside the streams was larger and decoded six times slower.
+_CODECS = {0: None, 1: pa.Codec("lz4") if pa.Codec.is_available("lz4") else None}
+_CODEC_ID = 1 if _CODECS[1] is not None else 0
+_HEAD = struct.Struct("<BII")  # codec, body size, CRC-32 of what follows
+
+
+def _encoded(rows: FileRows) -> bytes:
+    parts = [json.dumps(rows["errors"], ensure_ascii=False).encode()]
+    for stem in _PREPARED:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, rows[stem].schema, options=_WRITE_OPTIONS) as stream:
+            stream.write_table(rows[stem])
+        parts.append(sink.getvalue().to_pybytes())
+    body = b"".join(_LENGTH.pack(len(part)) + part for part in parts)
+    codec = _CODECS[_CODEC_ID]
+    stored = codec.compress(body, asbytes=True) if codec is not None else body
+    return _MAGIC + _HEAD.pack(_CODEC_ID, len(body), zlib.crc32(stored)) + stored
+
+
+def _decoded(data: bytes) -> FileRows:
+    if data[:len(_MAGIC)] != _MAGIC:
+        raise ValueError("not an entry of this format")
+    codec_id, size, crc = _HEAD.unpack_from(data, len(_MAGIC))
+    stored = memoryview(data)[len(_MAGIC) + _HEAD.size:]
+    if zlib.crc32(stored) != crc or _CODECS[codec_id] is None and codec_id:
+        raise ValueError("damaged, or compressed with a codec this pyarrow lacks")
+    body = _CODECS[codec_id].decompress(stored, size, asbytes=True) if codec_id else bytes(stored)
+    parts, at = [], 0
+    while at < len(body):
+        (length,), at = _LENGTH.unpack_from(body, at), at + _LENGTH.size
+        parts.append(memoryview(body)[at:at + length])
+        at += length
+    errors, *tables = parts
+    rows: FileRows = {"errors": [tuple(row) for row in json.loads(bytes(errors))]}
+    for stem, part in zip(_PREPARED, tables, strict=True):
+        table = pa.ipc.open_stream(pa.py_buffer(part), options=_READ_OPTIONS).read_all()
+        if not table.schema.equals(_SCHEMAS[stem]):
+            raise ValueError(f"{stem}: another schema")
+        rows[stem] = table
+    return rows

@@ -120,6 +120,10 @@ class Corrections:
             latest[c.key] = c
         return cls(name, sorted(latest.values(), key=lambda c: c.line), errors)
 
+    def decides(self, source_file: str) -> bool:
+        """Whether the file has decisions left to apply (``apply`` changes its rows)."""
+        return source_file in self._by_file
+
     def apply(self, source_file: str, rows: FileRows, text: Callable[[], str]) -> FileRows:
         """One file's rows with its decisions applied (rows sorted as in the tables).
 

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -124,7 +124,9 @@ class TableSet:
     (e.g. on an exception) deletes the staging folder and leaves the old files untouched.
     """
 
-    def __init__(self, out_dir: Path, row_group_rows: int = ROW_GROUP_ROWS) -> None:
+    def __init__(self, out_dir: Path, row_group_rows: int = ROW_GROUP_ROWS,
+                 on_prepared: Callable[[object, str, pa.Table], None] | None = None) -> None:
+        """``on_prepared(tag, stem, table)``: see ``add``."""
         self.out_dir = out_dir
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -134,7 +136,7 @@ class TableSet:
         self._writers: dict[str, _TableWriter] = {}
         try:
             for stem, columns in TABLES.items():
-                self._writers[stem] = _TableWriter(self.staging, stem, columns, row_group_rows)
+                self._writers[stem] = _TableWriter(self.staging, stem, columns, row_group_rows, on_prepared)
         except OSError as e:
             self.close()
             raise OutputError(f"cannot write tables to {out_dir}: {e.strerror or e}") from e
@@ -145,10 +147,12 @@ class TableSet:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add(self, stem: str, rows: Iterable[tuple]) -> None:
-        """Append rows (values in column order, see ``row_tuple``) to a table."""
+    def add(self, stem: str, rows: Iterable[tuple] | pa.Table, tag: object = None) -> None:
+        """Append rows to a table: tuples of values in column order (see ``row_tuple``) or a
+        prepared table (``prepared_table``). Tuples added with a ``tag`` are handed back
+        prepared, once, as ``on_prepared(tag, stem, table)``."""
         try:
-            self._writers[stem].add(rows)
+            self._writers[stem].add(rows, tag)
         except OSError as e:
             raise OutputError(f"cannot write tables to {self.out_dir}: {e.strerror or e}") from e
 
@@ -181,12 +185,21 @@ class TableSet:
 
 
 class _TableWriter:
-    """One table: rows buffered up to a row group, then written to the Parquet and CSV temp files."""
+    """One table: rows buffered up to a row group, then written to the Parquet and CSV temp files.
 
-    def __init__(self, folder: Path, stem: str, columns: dict[str, str], row_group_rows: int) -> None:
+    Rows come as Python tuples or as a prepared table (``prepared_table``, e.g. from the cache).
+    Tuples are prepared a row group's worth at a time, in one pass for many files; ``on_prepared``
+    is then told each tagged batch of tuples' share of the result (the cache stores it)."""
+
+    def __init__(self, folder: Path, stem: str, columns: dict[str, str], row_group_rows: int,
+                 on_prepared: Callable[[object, str, pa.Table], None] | None = None) -> None:
+        self.stem = stem
         self.columns = columns
         self.row_group_rows = row_group_rows
-        self.buffer: list[tuple] = []
+        self.on_prepared = on_prepared
+        self.waiting: list[tuple[list[tuple], object]] = []  # tuples not yet prepared, with their tag
+        self.prepared: list[pa.Table] = []
+        self.rows = 0  # buffered in both
         self.schema = arrow_schema(columns)
         # the staging folder is this run's own: files go straight to their names in it
         self.temps = {"parquet": str(folder / f"{stem}.parquet"), "csv": str(folder / f"{stem}.csv")}
@@ -200,25 +213,55 @@ class _TableWriter:
             self.discard()
             raise
 
-    def add(self, rows: Iterable[tuple]) -> None:
-        self.buffer.extend(rows)
-        while len(self.buffer) >= self.row_group_rows:  # groups of a fixed size, so files end up the same
-            self._write(self.buffer[:self.row_group_rows])
-            del self.buffer[:self.row_group_rows]
+    def add(self, rows: Iterable[tuple] | pa.Table, tag: object = None) -> None:
+        if isinstance(rows, pa.Table):
+            self._prepare_waiting()
+            self.prepared.append(rows)
+        else:
+            rows = list(rows)
+            if not rows and tag is not None and self.on_prepared is not None:
+                self.on_prepared(tag, self.stem, prepared_schema(self.columns).empty_table())
+            self.waiting.append((rows, tag))
+        self.rows += len(rows)
+        if self.rows >= self.row_group_rows:
+            self._write_groups(last=False)
 
-    def _write(self, rows: list[tuple]) -> None:
-        if not rows:
+    def _prepare_waiting(self) -> None:
+        rows = [row for batch, _ in self.waiting for row in batch]
+        if rows:
+            table = prepared_table(rows, self.columns)
+            start = 0
+            for batch, tag in self.waiting:
+                if batch and tag is not None and self.on_prepared is not None:
+                    self.on_prepared(tag, self.stem, table.slice(start, len(batch)))
+                start += len(batch)
+            self.prepared.append(table)
+        self.waiting = []
+
+    def _write_groups(self, last: bool) -> None:
+        """Write every full row group buffered (groups of a fixed size, so files end up the
+        same), and with ``last`` the rest."""
+        self._prepare_waiting()
+        if not self.prepared:
             return
-        values = dict(zip(self.columns, map(list, zip(*rows))))
-        table = arrow_table(values, self.columns, self.schema)
-        self.parquet.write_table(table)
-        self.csv_file.write(csv_lines(table.columns, list(self.columns.values())))
+        table = pa.concat_tables(self.prepared)
+        start, size = 0, self.row_group_rows
+        while len(table) - start >= size or (last and start < len(table)):
+            self._write(table.slice(start, size).combine_chunks())
+            start += size
+        self.prepared = [table.slice(start)] if start < len(table) else []
+        self.rows = len(table) - start
+
+    def _write(self, group: pa.Table) -> None:
+        arrays = [_dictionary_encoded(group.column(name).chunk(0)) if kind == "category" else group.column(name)
+                  for name, kind in self.columns.items()]
+        self.parquet.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+        self.csv_file.write(string_bytes(group.column(CSV_LINE).chunk(0)))
 
     def finish(self) -> dict[str, str]:
         """Flush and close both files (durably); returns their temp paths."""
         if self.parquet is not None:
-            self._write(self.buffer)
-            self.buffer = []
+            self._write_groups(last=True)
             self.parquet.close()
             self.parquet = None
             _fsync_file(self.temps["parquet"])
@@ -238,6 +281,43 @@ class _TableWriter:
                     pass
         self.parquet = self.csv_file = None
         _remove(self.temps.values())
+
+
+# The prepared form of rows: the table's columns with categories as plain text (a row group's
+# dictionary is built when it is written, from all its rows) and, last, each row's CSV line.
+CSV_LINE = "_csv_line"
+
+
+def prepared_schema(columns: dict[str, str]) -> pa.Schema:
+    return pa.schema([pa.field(name, pa.string() if kind == "category" else _ARROW_TYPES[kind])
+                      for name, kind in columns.items()] + [pa.field(CSV_LINE, pa.string())])
+
+
+def prepared_table(rows: list[tuple], columns: dict[str, str]) -> pa.Table:
+    """Rows (values in column order) in the form the table writer and the cache keep them."""
+    if not rows:
+        return prepared_schema(columns).empty_table()
+    values = dict(zip(columns, map(list, zip(*rows))))
+    arrays = [_arrow_column(values[name], kind) for name, kind in columns.items()]
+    lines = csv_line_array(arrays, list(columns.values()))
+    plain = [array.dictionary.take(array.indices) if kind == "category" else array
+             for array, kind in zip(arrays, columns.values())]
+    return pa.Table.from_arrays(plain + [lines], schema=prepared_schema(columns))
+
+
+def prepared_rows(table: pa.Table, columns: dict[str, str]) -> list[tuple]:
+    """The rows of a prepared table as tuples in column order (what ``prepared_table`` took)."""
+    return list(zip(*(table.column(name).to_pylist() for name in columns))) if len(table) else []
+
+
+def _dictionary_encoded(text: pa.Array) -> pa.DictionaryArray:
+    """A category column as the tables store it: its distinct values in sorted order (code point
+    order, as Python sorts them: UTF-8's byte order is the same), indices into them."""
+    import pyarrow.compute as pc
+
+    values = pc.drop_null(pc.unique(text))
+    values = values.take(pc.sort_indices(values))
+    return pa.DictionaryArray.from_arrays(pc.index_in(text, value_set=values).cast(pa.int32()), values)
 
 
 def arrow_schema(columns: dict[str, str]) -> pa.Schema:
@@ -347,19 +427,28 @@ _NEEDS_QUOTES = _class_of(',"\r\n')  # what csv.QUOTE_MINIMAL quotes a cell for,
 
 def csv_lines(arrays: list[pa.Array | pa.ChunkedArray], kinds: list[str]) -> memoryview:
     """The rows of these columns (of the column kinds ``kinds``) as CSV lines in UTF-8, each
-    ending with CSV_LINE_END: the bytes Python's csv.writer (QUOTE_MINIMAL) writes, built by
-    Arrow's string kernels a column at a time (a cell at a time in Python was most of a cached
-    run). Text cells are neutralised against formula injection (cells.py); dates are ISO,
-    numbers plain (``format_float``), a null is an empty cell."""
+    ending with CSV_LINE_END (see ``csv_line_array``), as one buffer."""
+    return string_bytes(csv_line_array(arrays, kinds))
+
+
+def csv_line_array(arrays: list[pa.Array | pa.ChunkedArray], kinds: list[str]) -> pa.Array:
+    """Each row of these columns as its CSV line: the bytes Python's csv.writer (QUOTE_MINIMAL)
+    writes, with CSV_LINE_END, built by Arrow's string kernels a column at a time (a cell at a
+    time in Python was most of a cached run). Text cells are neutralised against formula
+    injection (cells.py); dates are ISO, numbers plain (``format_float``), a null is an empty cell."""
     import pyarrow.compute as pc  # only runs that write CSV pay for its import
 
     if len(arrays) < 2:
         raise ValueError("csv_lines: a table of one column would need csv's quoting of an empty row")
-    if not len(arrays[0]):
-        return memoryview(b"")
     cells = [_csv_cells(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array, kind, pc)
              for array, kind in zip(arrays, kinds)]
-    lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, _text(",")), _text(""), _text(CSV_LINE_END))
+    return pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, _text(",")), _text(""), _text(CSV_LINE_END))
+
+
+def string_bytes(lines: pa.Array) -> memoryview:
+    """The UTF-8 of a string array's items, run together (no copy)."""
+    if not len(lines):
+        return memoryview(b"")
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
     return memoryview(lines.buffers()[2])[offsets[lines.offset]:offsets[lines.offset + len(lines)]]
 

@@ -5,6 +5,7 @@ import os
 import shutil
 from concurrent.futures import Future
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -13,9 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from extractors import batch
-from extractors.batch import CACHE_FOLDER, run_batch
+from extractors.batch import CACHE_FOLDER, as_tuples, run_batch
 from extractors.cache import Cache
-from extractors.tables import TABLES, OutputError, TableSet, write_tables
+from extractors.parallel import extract_rows
+from extractors.tables import (TABLES, OutputError, TableSet, csv_bytes, parquet_bytes, prepared_rows, prepared_table,
+                               write_tables)
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 TABLE_FILES = [f"{stem}.{fmt}" for stem in TABLES for fmt in ("parquet", "csv")]
@@ -135,8 +138,37 @@ def test_cache_entries_round_trip_dates_and_nulls(tmp_path: Path) -> None:
     rows = {"observations": [], "errors": [("x.txt", "read", "bad")],
             "documents": [("d1", "x.txt", None, date(2024, 3, 1), "株洲市", None, "标题", "news", 0, 9, 1, "manifest")]}
     cache.put("ab" + "0" * 62, rows)
-    assert cache.get("ab" + "0" * 62) == rows
+    assert as_tuples(cache.get("ab" + "0" * 62)) == rows
     assert cache.get("cd" + "0" * 62) is None
+
+
+def test_cached_fresh_and_mixed_runs_write_the_same_bytes_across_row_groups(inputs: Path, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    """Row groups of 7 rows, so a group holds rows of cached and of fresh files, and files span groups."""
+    monkeypatch.setattr(batch, "TableSet", partial(TableSet, row_group_rows=7))
+    out = tmp_path / "out"
+    run_batch([inputs], None, tmp_path / "plain", use_cache=False)
+    assert pq.ParquetFile(tmp_path / "plain" / "observations.parquet").num_row_groups > 2
+    run_batch([inputs], None, out)
+    assert snapshot(out) == snapshot(tmp_path / "plain")
+    assert run_batch([inputs], None, out).files_cached == 8
+    assert snapshot(out) == snapshot(tmp_path / "plain")
+    (inputs / "a" / "late.txt").write_text("株洲日报讯 2023年1至6月，全市进出口总值50亿元，同比增长3%。", encoding="utf-8")
+    assert run_batch([inputs], None, out).files_extracted == 1
+    run_batch([inputs], None, tmp_path / "plain", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "plain")
+
+
+def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    rows = {"observations": [], "errors": [], "documents": [("d1", "x.txt", None, None, None, None, "标题", "news",
+                                                              0, 9, 0, "manifest")]}
+    cache.put("ab" + "0" * 62, rows)
+    entry = next(tmp_path.glob("*/*"))
+    data = bytearray(entry.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    entry.write_bytes(bytes(data))
+    assert cache.get("ab" + "0" * 62) is None
 
 
 def test_work_in_flight_is_bounded(inputs: Path, tmp_path: Path, monkeypatch) -> None:
@@ -319,3 +351,20 @@ def test_command_line_flags(inputs: Path, tmp_path: Path, capsys, flags: list[st
     out, err = capsys.readouterr()
     assert returned == code
     assert said in out + err
+
+
+def test_a_row_group_of_tuples_and_prepared_rows_is_the_table_written_at_once(tmp_path: Path) -> None:
+    """The writer's prepared form (typed columns, categories as text, CSV lines) and the
+    dictionaries it builds per row group give the bytes of the table built from the tuples directly."""
+    rows = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        rows += extract_rows(path.name, path.read_bytes(), None)["observations"]
+    columns = TABLES["observations"]
+    with TableSet(tmp_path / "out") as tables:
+        tables.add("observations", rows[:100])
+        tables.add("observations", prepared_table(rows[100:], columns))
+        tables.commit()
+    values = dict(zip(columns, map(list, zip(*rows))))
+    assert (tmp_path / "out" / "observations.parquet").read_bytes() == parquet_bytes(values, columns)
+    assert (tmp_path / "out" / "observations.csv").read_bytes() == csv_bytes(values, columns)
+    assert prepared_rows(prepared_table(rows, columns), columns) == rows

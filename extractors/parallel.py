@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -106,8 +107,15 @@ def _in_fresh_process(fn: Callable[..., Any], *args: Any) -> Any:
             return None
 
 
+# Linux forks its workers, so they inherit the rules the parent loaded (``_warm_up``); Python 3.14
+# made forkserver the default there, where each worker would load its own (0.36 s each). Elsewhere
+# the platform's default (spawn): forking a macOS process that has loaded system libraries is unsafe.
+_START = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_START, initializer=_die_with_parent,
+                               initargs=(os.getpid(),))
 
 
 _PR_SET_PDEATHSIG = 1

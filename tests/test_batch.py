@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from concurrent.futures import Future
 from datetime import date
 from functools import partial
@@ -13,7 +14,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from extractors import batch
+from extractors import batch, parallel
 from extractors.batch import CACHE_FOLDER, as_tuples, run_batch
 from extractors.cache import Cache
 from extractors.parallel import extract_rows
@@ -305,7 +306,6 @@ def test_a_failed_swap_puts_back_every_old_file_and_folder(tmp_path: Path, monke
 
 
 def test_a_fully_cached_run_starts_no_worker_pool(inputs: Path, tmp_path: Path, monkeypatch) -> None:
-    from extractors import parallel
     out = tmp_path / "out"
     run_batch([inputs], None, out, workers=1)
 
@@ -368,3 +368,15 @@ def test_a_row_group_of_tuples_and_prepared_rows_is_the_table_written_at_once(tm
     assert (tmp_path / "out" / "observations.parquet").read_bytes() == parquet_bytes(values, columns)
     assert (tmp_path / "out" / "observations.csv").read_bytes() == csv_bytes(values, columns)
     assert prepared_rows(prepared_table(rows, columns), columns) == rows
+
+
+def _rules_loaded() -> bool:
+    import sys
+    return "extractors.extract" in sys.modules
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_workers_inherit_the_rules_the_parent_loaded() -> None:
+    with parallel.Runner(2) as run:
+        run.submit(extract_rows, "x.txt", "本报讯 全市进出口总值1亿元。".encode(), None).result()
+        assert run.submit(_rules_loaded).result()

@@ -429,16 +429,13 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         zones = _ClauseZones(sentence, places)
         drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued,
                               tuple(p.start for p in periods), ctx.previous_measure)
-        previous: tuple[Draft, Observation] | None = None
+        earlier = _Earlier(own=rows, continued=ctx.semicolon_rows)
         for draft in drafts:
-            obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places, zones)
+            obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places, zones, earlier)
             if obs is None:
                 continue
-            obs = _with_project_kind(obs, draft, ctx.semicolon_rows, rows)
-            if previous is not None:
-                obs = _with_listed_kind(obs, draft, *previous, sentence)
             rows.append(obs)
-            previous = (draft, obs)
+            earlier.previous = (draft, obs)
         counts = [d.mention for d in drafts if d.amount is not None and d.amount.kind == "count"]
         ctx.previous_count = counts[-1] if counts else None
         measures = [r.indicator for r in rows if r.unit != "count"]
@@ -482,36 +479,44 @@ def _governs_report(period: Period, ref: date | None) -> bool:
 _BARE_LIST_ITEM = regex.compile(r"、[^,:;。、()\d]{1,5}")
 
 
-def _with_listed_kind(obs: Observation, draft: Draft, before: Draft, before_obs: Observation,
-                      sentence: str) -> Observation:
+@dataclass
+class _Earlier:
+    """The rows a sentence's row may take its kind of projects from."""
+    own: list[Observation]  # the sentence's rows so far
+    continued: list[Observation]  # the rows of the clause a ';' continues
+    previous: tuple[Draft, Observation] | None = None  # the sentence's last row, with its draft
+
+
+def _listed_kind(draft: Draft, code: str, sentence: str, earlier: _Earlier) -> str | None:
     """新引进亿元以上项目35个、新开工20个: a count listed after another, naming no kind of its own,
     counts the same kind of projects."""
-    if (obs.subject or not before_obs.subject or draft.amount is None or before.amount is None
+    if earlier.previous is None:
+        return None
+    before, before_obs = earlier.previous
+    if (not before_obs.subject or draft.amount is None or before.amount is None
             or draft.amount.kind != "count" or before.amount.kind != "count"
-            or not (obs.indicator.startswith("projects_") and before_obs.indicator.startswith("projects_"))
+            or not (code.startswith("projects_") and before_obs.indicator.startswith("projects_"))
             or not _BARE_LIST_ITEM.fullmatch(sentence, before.amount.end, draft.amount.start)):
-        return obs
-    return replace(obs, subject=before_obs.subject)
+        return None
+    return before_obs.subject
 
 
-def _with_project_kind(obs: Observation, draft: Draft, before: list[Observation], own: list[Observation]) -> Observation:
+def _project_kind(draft: Draft, code: str, sentence: str, earlier: _Earlier) -> str | None:
     """在建重点项目48个,完成投资近20亿元: the investment is that of the kind of projects just counted
-    in its sentence (``own``), or in the clause a ';' continues (``before``), unless that count was
-    a part of a breakdown (其中…项目21个,引资额…;实际到位内资…: the breakdown ended with its clause);
+    in its sentence, or in the clause a ';' continues, unless that count was a part of a
+    breakdown (其中…项目21个,引资额…;实际到位内资…: the breakdown ended with its clause);
     争取预算内投资项目24个,到位资金1.61亿元: also when that count is not a figure of ours."""
-    if obs.subject or not follows_count(obs.indicator):
-        return obs
-    counts = [o for o in own if o.unit == "count" and o.indicator.startswith("projects_")] or [
-        o for o in before if o.unit == "count" and o.indicator.startswith("projects_") and o.rule != _BREAKDOWN_RULE]
+    if not follows_count(code):
+        return None
+    counts = [o for o in earlier.own if o.unit == "count" and o.indicator.startswith("projects_")] or [
+        o for o in earlier.continued
+        if o.unit == "count" and o.indicator.startswith("projects_") and o.rule != _BREAKDOWN_RULE]
     if counts:
         count = counts[-1]
-        kind = count.subject or (count.indicator_text if count.indicator == "projects_key" else None)
-    elif m := _COUNTED_KIND_BEFORE.search(obs.sentence, _previous_segment(obs.sentence, draft.mention.start),
-                                          draft.mention.start):
-        kind = clean_subject(m["kind"])
-    else:
-        kind = None
-    return replace(obs, subject=kind) if kind else obs
+        return count.subject or (count.indicator_text if count.indicator == "projects_key" else None)
+    if m := _COUNTED_KIND_BEFORE.search(sentence, _previous_segment(sentence, draft.mention.start), draft.mention.start):
+        return clean_subject(m["kind"]) or None
+    return None
 
 
 _BREAKDOWN_RULE = "count.breakdown"
@@ -610,7 +615,7 @@ def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleCont
 
 def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText, original: str,
                  ctx: _ArticleContext, periods: list[PeriodMention],
-                 places: list[tuple[int, int, Place]], zones: _ClauseZones) -> Observation | None:
+                 places: list[tuple[int, int, Place]], zones: _ClauseZones, earlier: _Earlier) -> Observation | None:
     anchor_start, anchor_end = draft.anchor
     mention = draft.mention
     region = ctx.home
@@ -664,6 +669,11 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         year = ctx.ref.year
         period_mention = PeriodMention(0, 0, "", Period(date(year, 1, 1), date(year, 12, 31), "year", ""))
         period = period_mention.period
+    if not subject:
+        # read last, as the rows these kinds come from are: the period and status above follow
+        # from what the sentence itself names
+        subject = (_project_kind(draft, code, sentence, earlier) or _listed_kind(draft, code, sentence, earlier)
+                   or "")
     amount = draft.amount
     growth = draft.growth
     start, end = norm.original_span(offset + anchor_start, offset + anchor_end)

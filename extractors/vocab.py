@@ -60,15 +60,27 @@ def rules_version() -> str:
 
     It changes whenever any rule or any code that applies rules changes, so it can key caches of
     extraction results and be shown as provenance. The versions of the libraries that parse text
-    (regex, cn2an) are included too, as an upgrade of either can change a result.
+    (regex, cn2an) are included too, as an upgrade of either can change a result. Asked again
+    while no file's size or time has changed (a run asks for it, then its workbook), it is not
+    hashed again.
     """
-    digest = hashlib.sha256()
     package = DATA_DIR.parent
-    sources = sorted(DATA_DIR.rglob("*")) + sorted(package.rglob("*.py"))
+    # a prebuilt index (gazetteer.index, 4 MB) is made from the data files beside it and loaded
+    # only while it matches them: hashing them covers it
+    sources = [p for p in sorted(DATA_DIR.rglob("*")) + sorted(package.rglob("*.py"))
+               if p.suffix != ".index" and p.is_file()]
+    stamp = tuple((str(p), s.st_size, s.st_mtime_ns) for p in sources for s in (p.stat(),))
+    if stamp in _VERSIONS:
+        return _VERSIONS[stamp]
+    digest = hashlib.sha256()
     for path in sources:
-        if path.is_file():
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     for library in ("regex", "cn2an"):
         digest.update(f"{library}=={metadata.version(library)}".encode())
-    return digest.hexdigest()[:16]
+    _VERSIONS.clear()
+    _VERSIONS[stamp] = digest.hexdigest()[:16]
+    return _VERSIONS[stamp]
+
+
+_VERSIONS: dict[tuple, str] = {}  # the last version, by the files' (path, size, mtime) it was made from

@@ -157,3 +157,16 @@ def test_copied_inputs_keep_their_decisions(inputs: Path, plain: pd.DataFrame, t
     corrections.write_text(HEADER + line(plain.iloc[0], "confirm"), encoding="utf-8")
     extractors.run([moved], tmp_path / "out", workers=1, formats="parquet", corrections=corrections)
     assert (pd.read_parquet(tmp_path / "out" / "observations.parquet").review == "confirmed").sum() == 1
+
+
+def test_the_cache_keeps_the_rules_rows_of_a_corrected_file(inputs: Path, plain: pd.DataFrame, tmp_path: Path) -> None:
+    """A file extracted on a run with corrections is cached as the rules read it: the next run
+    without them gives the plain rows back."""
+    corrections = tmp_path / "c.csv"
+    corrections.write_text(HEADER + line(plain.iloc[0], "reject"), encoding="utf-8")
+    out = tmp_path / "out"
+    extractors.run([inputs], out, workers=1, formats="parquet", corrections=corrections)
+    assert len(pd.read_parquet(out / "observations.parquet")) == len(plain) - 1
+    again = extractors.run([inputs], out, workers=1, formats="parquet")
+    assert (again.files_cached, again.files_extracted) == (2, 0)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "observations.parquet"), plain)

@@ -87,6 +87,7 @@ class _ArticleContext:
     semicolon_status: str | None = None  # a cue (预计, 力争) in a clause that a ";" continues
     continued: bool = False  # the previous sentence ended with ";": this one continues its list
     semicolon_rows: list[Observation] = field(default_factory=list)  # the rows of that clause
+    last_area: Place | None = None  # the area of the last row of the sentence before
     topic_zone: str = ""  # the zone a news article is about (株洲高新区六大项目竣工…)
     first_period: PeriodMention | None = None  # the first period the body sets: the headline's
 
@@ -275,7 +276,7 @@ def _headline_rows(text: str, page: Page, article: Article, ctx: _ArticleContext
     if (article.kind != "news" or not article.title or article.body_start <= article.start
             or not _FIGURE_CHAR.search(article.title)):
         return []
-    ctx = replace(ctx, carry=ctx.first_period, continued=False, semicolon_rows=[])
+    ctx = replace(ctx, carry=ctx.first_period, continued=False, semicolon_rows=[], last_area=None)
     told = {(r.indicator, r.region, r.status) for r in body}
     head = section(page.clean, text, article.start, article.body_start)
     rows = []
@@ -422,6 +423,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         ctx.onward_status = next(status for cue, status in reversed(onward) if cue.search(sentence))
     figures = find_figures(sentence)
     rows: list[Observation] = []
+    last_area = None
     mentions = find_mentions(sentence) if figures else []
     # with no indicator named here or carried from the sentence before, no figure can become a row
     if mentions or (figures and (ctx.previous_count or ctx.previous_measure)):
@@ -430,10 +432,15 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
         drafts = build_drafts(sentence, figures, mentions, ctx.previous_count, ctx.continued,
                               tuple(p.start for p in periods), ctx.previous_measure)
         earlier = _Earlier(own=rows, continued=ctx.semicolon_rows)
+        # a breakdown (。其中,出口…) or a clause a ";" continues is about the area of the rows before
+        # it (a city paper's report of its province's trade), unless it names its own
+        area = ctx.last_area if ctx.last_area is not None and (ctx.continued or _BREAKDOWN_OPENS.match(sentence)) \
+            else ctx.home
         for draft in drafts:
-            obs = _observation(draft, sentence, offset, norm, original, ctx, periods, places, zones, earlier)
-            if obs is None:
+            found = _observation(draft, sentence, offset, norm, original, ctx, area, periods, places, zones, earlier)
+            if found is None:
                 continue
+            obs, last_area = found
             rows.append(obs)
             earlier.previous = (draft, obs)
         counts = [d.mention for d in drafts if d.amount is not None and d.amount.kind == "count"]
@@ -458,6 +465,7 @@ def _sentence_rows(sentence: str, offset: int, norm: NormalizedText, original: s
     ctx.head_status = cue_status
     ctx.semicolon_rows = rows if continued else []
     ctx.continued = continued
+    ctx.last_area = last_area if rows else None
     return rows
 
 
@@ -614,11 +622,13 @@ def _status(sentence: str, anchor: int, period: Period | None, ctx: _ArticleCont
 
 
 def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText, original: str,
-                 ctx: _ArticleContext, periods: list[PeriodMention],
-                 places: list[tuple[int, int, Place]], zones: _ClauseZones, earlier: _Earlier) -> Observation | None:
+                 ctx: _ArticleContext, area: Place | None, periods: list[PeriodMention],
+                 places: list[tuple[int, int, Place]], zones: _ClauseZones,
+                 earlier: _Earlier) -> tuple[Observation, Place | None] | None:
+    """The draft's row and the area it is filed under (``area`` unless the sentence names one)."""
     anchor_start, anchor_end = draft.anchor
     mention = draft.mention
-    region = ctx.home
+    region = area
     drop: list[str] = [p.text for p in periods]
     subject = ""
     list_place = None
@@ -712,7 +722,7 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         char_end=end,
         rule=draft.rule,
     )
-    return obs
+    return obs, region
 
 
 _WHITESPACE = regex.compile(r"\s+")

@@ -20,7 +20,7 @@ from .model import Article, InputError, Observation, Period, Place, SourceMeta
 from .normalize import NormalizedText, section
 from .reading import decode
 from .resolve.indicators import Mention, by_sector, find_mentions
-from .resolve.periods import PeriodMention, find_periods
+from .resolve.periods import PeriodMention, find_periods, not_yet_ended
 from .resolve.places import LEVEL_RANK, sentence_places, wider_elsewhere
 from .resolve.regions import gazetteer
 from .resolve.spans import in_span
@@ -679,6 +679,11 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         year = ctx.ref.year
         period_mention = PeriodMention(0, 0, "", Period(date(year, 1, 1), date(year, 12, 31), "year", ""))
         period = period_mention.period
+    elif (status in ("target", "estimate") and period_mention is not None and ctx.ref is not None
+          and (current := not_yet_ended(period_mention, ctx.ref)) is not None):
+        # 全年力争…, 预计上半年… written in June: the year still running, not the last one that ended
+        period_mention = replace(period_mention, period=current)
+        period = current
     if not subject:
         # read last, as the rows these kinds come from are: the period and status above follow
         # from what the sentence itself names

@@ -41,6 +41,22 @@ class PeriodMention:
     text: str  # the wording, e.g. 1至3月, 一季度, 去年, 2018年
     period: Period  # resolved
     carries: bool = True  # whether it governs the following sentences too
+    # no year written (2019年, 今年) or carried from the sentences before: a part of a year
+    # (上半年, 全年) was then taken in the latest year in which it had ended
+    year_guessed: bool = False
+
+
+_YEAR_PARTS = ("year", "half", "quarter", "month", "ytd")
+
+
+def not_yet_ended(mention: PeriodMention, ref: date) -> Period | None:
+    """The same part of the year in ``ref``'s year, when ``mention``'s year was guessed as the
+    year before (the part has not ended this year) : what a goal or an estimate is about."""
+    period = mention.period
+    if (not mention.year_guessed or period.type not in _YEAR_PARTS or period.start is None
+            or period.end is None or period.end.year != ref.year - 1 or period.start.year != period.end.year):
+        return None
+    return Period(period.start.replace(year=ref.year), _month_end(ref.year, period.end.month), period.type, period.text)
 
 
 @dataclass(frozen=True)
@@ -431,12 +447,19 @@ def _windows(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def _resolve(m: regex.Match, ctx: _Context) -> tuple[Period, bool] | None:
+def _resolve(m: regex.Match, ctx: _Context) -> tuple[Period, bool, bool] | None:
+    """The match's period, whether it carries, and whether its year was guessed."""
     index = int(m.lastgroup[1:])
     names, resolver, carries = _RULES[index]
     groups = {name: value for name, group in names if (value := m.group(group)) is not None}
     period = resolver(groups, ctx)
-    return None if period is None else (Period(period.start, period.end, period.type, m.group()), carries)
+    if period is None:
+        return None
+    guessed = ctx.year_hint is None and not _YEAR_GROUPS & groups.keys()
+    return Period(period.start, period.end, period.type, m.group()), carries, guessed
+
+
+_YEAR_GROUPS = frozenset(("y", "rel", "y1", "y2", "plan"))  # the groups that give a year
 
 
 def find_periods(text: str, ref: date | None, year_hint: int | None = None,
@@ -461,8 +484,8 @@ def find_periods(text: str, ref: date | None, year_hint: int | None = None,
             if resolved is None:
                 pos = m.start() + 1  # not a period here; a shorter wording may start further on
                 continue
-            period, carries = resolved
+            period, carries, guessed = resolved
             carries = carries and not _DEADLINE_BEFORE_RE.match(text, m.start())
-            mentions.append(PeriodMention(m.start(), m.end(), m.group(), period, carries))
+            mentions.append(PeriodMention(m.start(), m.end(), m.group(), period, carries, guessed))
             pos = m.end()
     return mentions

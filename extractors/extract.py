@@ -180,12 +180,19 @@ def _topic_place(body: str, article: Article, home: Place | None) -> Place | Non
         return None
     if home.level in ("county", "township"):
         return home
-    for snippet in (article.title or "", lead):
+    # the part of the home area a title or lead is about is named before its first figure: one
+    # named after it is a part of the figure (全市进出口702亿元,其中醴陵市…), not the topic
+    for snippet in (_before_first_figure(article.title or ""), _before_first_figure(lead)):
         inside = [p for _, _, p in sentence_places(snippet, home)
                   if p.level in ("county", "township") and (p.city == home.city or home.level == "province")]
         if inside:
             return inside[0]
     return home
+
+
+def _before_first_figure(text: str) -> str:
+    figures = find_figures(text)
+    return text[:figures[0].start] if figures else text
 
 
 def _title_zone(article: Article) -> str:

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 import regex
 
 from .articles import Page, read_page, split_articles
-from .figures import CLAUSE_END, Amount, break_before, find_figures
+from .figures import CLAUSE_END, Amount, break_before, find_figures, rule_list
 from .frames import Draft, build_drafts
 from .model import Article, InputError, Observation, Period, Place, SourceMeta
 from .normalize import NormalizedText, section
@@ -635,6 +635,8 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     """The draft's row and the area it is filed under (``area`` unless the sentence names one)."""
     anchor_start, anchor_end = draft.anchor
     mention = draft.mention
+    if _in_circumstance(sentence, anchor_start) and not _in_circumstance(sentence, mention.start):
+        return None  # 外贸在对美贸易下降超3成的情况下增长12%: the 3成 is not the trade's
     region = area
     drop: list[str] = [p.text for p in periods]
     subject = ""
@@ -741,6 +743,22 @@ _WHITESPACE = regex.compile(r"\s+")
 _ASPECT = regex.compile(r"(?P<topic>[^,:;。()\d]{2,8}?)方面,")
 _BASE_UNNAMED = regex.compile(r"(?:占比|比重)(?:达到|达|为|超过|提高到|提升到)?[\d.]")
 _SHARE_OF_GDP = regex.compile(r"占(?:全省|全市|全国|全区)?(?:地区生产总值|生产总值|GDP|经济总量)")
+
+
+@cache
+def _circumstance() -> regex.Pattern:
+    return regex.compile(rule_list("circumstance"))
+
+
+@lru_cache(maxsize=64)  # a sentence's drafts ask about the same sentence
+def _circumstance_spans(sentence: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in _circumstance().finditer(sentence)) if "下" in sentence else ()
+
+
+def _in_circumstance(sentence: str, pos: int) -> bool:
+    """Whether ``pos`` lies in a clause that sets the circumstance of the sentence's figure
+    (在…的情况下): such a clause is about its own subject."""
+    return any(start <= pos < end for start, end in _circumstance_spans(sentence))
 
 
 def _context_subject(draft: Draft, sentence: str, drop: list[str]) -> str:

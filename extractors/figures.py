@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from .numbers import NUMERAL, NUMERAL_END, SCALE, parse_amount, parse_multiple, parse_percent
+from .numbers import NUMERAL, NUMERAL_END, PER_UNIT_MULTIPLE, SCALE, parse_amount, parse_multiple, parse_percent
 from .vocab import load_table
 
 
@@ -109,16 +109,17 @@ def patterns() -> _Patterns:
         rf"(?P<pre>{_alternation(list(pre))})?(?P<num>{NUMERAL})(?P<approx>余|多)?(?P<scale>{SCALE})?"
         rf"(?P<approx2>余|多)?(?P<unit>{unit_alt})?(?P<post>{post_alt})?"
     )
+    pre_alt = _alternation(list(pre))
+    # 增长8.5%, 增长近20%, 增长超1倍, 增长两成
+    rate = rf"(?P<pre>{pre_alt})?(?P<num>{NUMERAL})(?P<pct>%|{PER_UNIT_MULTIPLE})"
     growth = regex.compile(
         rf"(?P<notyoy>{rule_list('growth_not_yoy')})?(?:{rule_list('growth_base')})?(?:分别)?"
         rf"(?:(?P<dir>{growth_alt})了?|(?P<rate>{rule_list('growth_rate_noun')})(?:为|达到|达)?)"
-        rf"(?:(?P<num>{NUMERAL})(?P<pct>%|倍)|(?P<double>{_alternation(list(doubling))}))"
+        rf"(?:{rate}|(?P<double>{_alternation(list(doubling))}))"
         rf"(?P<post>{post_alt})?(?!个百分点|\d)"
         rf"|(?P<double2>{_alternation(list(doubling))})"
     )
-    growth_more = regex.compile(
-        rf"(?:、|和|及|与|,)(?:(?P<dir>{growth_alt})了?)?(?P<num>{NUMERAL})(?P<pct>%|倍)(?P<post>{post_alt})?(?!个百分点)"
-    )
+    growth_more = regex.compile(rf"(?:、|和|及|与|,)(?:(?P<dir>{growth_alt})了?)?{rate}(?P<post>{post_alt})?(?!个百分点)")
     share = regex.compile(
         rf"(?:{rule_list('share_lead')})(?P<of>[^,;:%。]{{0,16}}?)(?P<pre>超过|达到|达|为|近|约)?"
         rf"(?P<num>{NUMERAL})%(?P<post>{post_alt})?"
@@ -129,7 +130,8 @@ def patterns() -> _Patterns:
     # What every figure holds, so that the four scans run only on sentences that have it (four
     # in five have none): an amount's numeral with a scale or unit after it, a growth's % or
     # 倍 or doubling word, a share's %, a rank's 第 or 首位, a bare scale's 亿
-    cue = regex.compile(rf"[%倍第亿]|首位|{_alternation(list(doubling))}|{NUMERAL_END}(?:余|多){{0,2}}(?:{SCALE}|{unit_alt})")
+    cue = regex.compile(rf"[%倍第亿]|首位|{_alternation(list(doubling))}|{NUMERAL_END}(?:{PER_UNIT_MULTIPLE})"
+                        rf"|{NUMERAL_END}(?:余|多){{0,2}}(?:{SCALE}|{unit_alt})")
     return _Patterns(
         cue=cue,
         amount=amount,
@@ -239,9 +241,16 @@ _BARE_SCALE = regex.compile(r"(?P<pre>突破|超过|超|达到|达|迈上|跨上
 def _growth_value(num: str | None, pct_sign: str | None, double: str | None, p: _Patterns) -> float | None:
     if double:
         return p.doubling[double]
-    if pct_sign == "倍":
-        return parse_multiple(num + "倍")
+    if pct_sign != "%":
+        return parse_multiple(num + pct_sign)
     return parse_percent(num + "%")
+
+
+def _growth_bound(m: regex.Match, p: _Patterns) -> str:
+    """增长20%以上 by the word after it, 增长近20% by the word before the number, else exact."""
+    if m["post"]:
+        return p.post_bounds[m["post"]]
+    return p.pre_bounds[m["pre"]] if m["pre"] else "exact"
 
 
 def _growths(sentence: str, p: _Patterns) -> list[Growth]:
@@ -268,11 +277,10 @@ def _growths(sentence: str, p: _Patterns) -> list[Growth]:
             v = _growth_value(n["num"], n["pct"], None, p)
             if v is None:
                 break
-            more.append((n.start() + 1, n.end(), sign * v, p.post_bounds[n["post"]] if n["post"] else "exact"))
+            more.append((n.start() + 1, n.end(), sign * v, _growth_bound(n, p)))
             pos = n.end()
         listed = bool(more) or "分别" in m.group(0)
-        found.append(Growth(start, m.end(), sentence[start:m.end()], first_sign * value,
-                            p.post_bounds[m["post"]] if m["post"] else "exact", listed))
+        found.append(Growth(start, m.end(), sentence[start:m.end()], first_sign * value, _growth_bound(m, p), listed))
         found += [Growth(s, e, sentence[s:e], v, b, True) for s, e, v, b in more]
 
 

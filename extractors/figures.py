@@ -129,9 +129,9 @@ def patterns() -> _Patterns:
     )
     # What every figure holds, so that the four scans run only on sentences that have it (four
     # in five have none): an amount's numeral with a scale or unit after it, a growth's % or
-    # 倍 or doubling word, a share's %, a rank's 第 or 首位, a bare scale's 亿
+    # 倍 or 成 or doubling word, a share's %, a rank's 第 or 首位, a bare scale's 亿 or unit (逾万户)
     cue = regex.compile(rf"[%倍第亿]|首位|{_alternation(list(doubling))}|{NUMERAL_END}(?:{PER_UNIT_MULTIPLE})"
-                        rf"|{NUMERAL_END}(?:余|多){{0,2}}(?:{SCALE}|{unit_alt})")
+                        rf"|{NUMERAL_END}(?:余|多){{0,2}}(?:{SCALE}|{unit_alt})|(?:{SCALE})(?:{unit_alt})")
     return _Patterns(
         cue=cue,
         amount=amount,
@@ -222,20 +222,26 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
             start=num_start, end=end, text=sentence[num_start:end], value=value, unit=unit, kind=kind,
             bound=_bound(m["pre"], m["post"], bool(m["approx"] or m["approx2"]), p), noun=noun, tail=m.end(),
         ))
-    for m in _BARE_SCALE.finditer(sentence) if "亿" in sentence else ():
-        # 突破万亿元, 超千亿元: a milestone written with its scale word alone is one of that scale
+    for m in _BARE_SCALE.finditer(sentence) if not _SCALE_CHARS.isdisjoint(sentence) else ():
+        # 突破万亿元, 近千亿元, 逾万家: a milestone written with its scale word alone is one of that scale
+        group = "scale" if m["scale"] else "count_scale"
         unit, kind = (p.units[m["unit"]] if m["unit"] else ("CNY", "scaled"))
-        found.append(Amount(start=m.start("scale"), end=m.end(), text=sentence[m.start("scale"):m.end()],
-                            value=float(_SCALE_ONE[m["scale"]]), unit=unit, kind=kind,
-                            bound=p.pre_bounds.get(m["pre"], "exact"), noun="", tail=m.end()))
+        nm = _COUNTED_NOUN.match(sentence, m.end()) if kind == "count" else None
+        found.append(Amount(start=m.start(group), end=m.end(), text=sentence[m.start(group):m.end()],
+                            value=float(_SCALE_ONE[m[group]]), unit=unit, kind=kind,
+                            bound=p.pre_bounds.get(m["pre"], "exact"), noun=nm.group(0) if nm else "", tail=m.end()))
     return sorted(found, key=lambda a: a.start)
 
 
 _WORD_CHAR = regex.compile(r"[\p{Han}A-Za-z]")
 # 迈上5万亿台阶: a scale before a milestone word is money, not a unit we do not track
 _MILESTONE = regex.compile(r"台阶|大关|关口")
-_SCALE_ONE = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10}
-_BARE_SCALE = regex.compile(r"(?P<pre>突破|超过|超|达到|达|迈上|跨上|跨越|逾)(?P<scale>万亿|千亿|百亿)(?P<unit>元|美元)?(?![级以\d])")
+_SCALE_ONE = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "万": 10**4, "千": 10**3, "百": 10**2}
+_SCALE_CHARS = frozenset("亿万千百")
+# a money milestone (突破千亿元, 近万亿) or a count of a round number (逾万家, 超千户, 近万人次)
+_BARE_SCALE = regex.compile(
+    r"(?P<pre>突破|超过|超|达到|达|迈上|跨上|跨越|逾|将近|近)"
+    r"(?:(?P<scale>万亿|千亿|百亿)(?P<unit>元|美元)?|(?P<count_scale>万|千|百)(?P<unit>人次|家|户|个|项|宗))(?![级以\d])")
 
 
 def _growth_value(num: str | None, pct_sign: str | None, double: str | None, p: _Patterns) -> float | None:

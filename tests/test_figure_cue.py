@@ -11,7 +11,8 @@ from extractors import figures
 # pieces figures are made of, in any order
 _PIECES = st.sampled_from(["1", "2.5", "0", "三", "十", "百", "千", "万", "亿", "两", "余", "多", "元", "美元",
                            "个", "家", "项", "人次", "%", "倍", "翻", "番", "第", "首位", "增长", "下降", "占",
-                           "比重", "达", "超过", "以上", "全省", "居", "位", ",", "、", "项目", "企业", "年"])
+                           "比重", "达", "超过", "以上", "全省", "居", "位", ",", "、", "项目", "企业", "年",
+                           "成", "近", "逾", "户"])
 
 
 @settings(max_examples=1500, deadline=None)
@@ -27,5 +28,6 @@ def test_a_sentence_without_the_cue_has_no_figure(sentence: str) -> None:
 
 def test_the_cue_is_found_in_each_kind_of_figure() -> None:
     cue = figures.patterns().cue
-    for sentence in ("完成投资三十亿元", "签约项目12个", "同比增长8.5%", "占全省的21%", "位居全省第3", "实现翻番", "突破千亿", "居全省首位"):
+    for sentence in ("完成投资三十亿元", "签约项目12个", "同比增长8.5%", "占全省的21%", "位居全省第3", "实现翻番", "突破千亿", "居全省首位",
+                     "新增市场主体逾万户", "增长两成"):
         assert cue.search(sentence), sentence

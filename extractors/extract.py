@@ -735,6 +735,8 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         char_start=start,
         char_end=end,
         rule=draft.rule,
+        value_high=amount.high if amount else None,
+        yoy_pct_high=growth.high if growth else None,
     )
     return obs, region
 

@@ -28,6 +28,7 @@ class Amount:
     bound: str
     noun: str  # the counted noun right after a count (个项目 -> 项目), else ""
     tail: int = -1  # end of the figure with the bound words after it (30个以上); -1: same as end
+    high: float | None = None  # the high end of a range (3至5个: value 3, high 5; bound "range")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Growth:
     pct: float
     bound: str
     listed: bool  # part of a 分别 list, or followed by more growth values
+    high: float | None = None  # the high end of a range (增长4.5%—5%: pct 4.5, high 5; bound "range")
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,13 @@ def patterns() -> _Patterns:
     post_alt = _alternation(list(post))
     growth_alt = _alternation(list(signs))
     amount = regex.compile(
-        rf"(?P<pre>{_alternation(list(pre))})?(?P<num>{NUMERAL})(?P<approx>余|多)?(?P<scale>{SCALE})?"
-        rf"(?P<approx2>余|多)?(?P<unit>{unit_alt})?(?P<post>{post_alt})?"
+        rf"(?P<pre>{_alternation(list(pre))})?(?P<num>{NUMERAL})(?:{RANGE_TO}(?P<high>{NUMERAL}))?(?P<approx>余|多)?"
+        rf"(?P<scale>{SCALE})?(?P<approx2>余|多)?(?P<unit>{unit_alt})?(?P<post>{post_alt})?"
     )
     pre_alt = _alternation(list(pre))
-    # 增长8.5%, 增长近20%, 增长超1倍, 增长两成
-    rate = rf"(?P<pre>{pre_alt})?(?P<num>{NUMERAL})(?P<pct>%|{PER_UNIT_MULTIPLE})"
+    # 增长8.5%, 增长近20%, 增长超1倍, 增长两成, 增长4.5%—5%
+    rate = (rf"(?P<pre>{pre_alt})?(?P<num>{NUMERAL})"
+            rf"(?:%?{RANGE_TO}(?P<high>{NUMERAL})(?P<pct>%)|(?P<pct>%|{PER_UNIT_MULTIPLE}))")
     growth = regex.compile(
         rf"(?P<notyoy>{rule_list('growth_not_yoy')})?(?:{rule_list('growth_base')})?(?:分别)?"
         rf"(?:(?P<dir>{growth_alt})了?|(?P<rate>{rule_list('growth_rate_noun')})(?:为|达到|达)?)"
@@ -204,6 +207,7 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
         value = parse_amount(m["num"], scale)
         if value is None:
             continue
+        high = _range_high(value, parse_amount(m["high"], scale)) if m["high"] else None
         if unit_word:
             unit, kind = p.units[unit_word]
         elif (m.end() < len(sentence) and _WORD_CHAR.match(sentence, m.end()) and sentence[m.end()] not in "的,"
@@ -220,7 +224,8 @@ def _amounts(sentence: str, p: _Patterns) -> list[Amount]:
         end = next(m.end(g) for g in ("unit", "approx2", "scale") if m[g])
         found.append(Amount(
             start=num_start, end=end, text=sentence[num_start:end], value=value, unit=unit, kind=kind,
-            bound=_bound(m["pre"], m["post"], bool(m["approx"] or m["approx2"]), p), noun=noun, tail=m.end(),
+            bound="range" if high else _bound(m["pre"], m["post"], bool(m["approx"] or m["approx2"]), p), noun=noun,
+            tail=m.end(), high=high,
         ))
     for m in _BARE_SCALE.finditer(sentence) if not _SCALE_CHARS.isdisjoint(sentence) else ():
         # 突破万亿元, 近千亿元, 逾万家: a milestone written with its scale word alone is one of that scale
@@ -253,10 +258,23 @@ def _growth_value(num: str | None, pct_sign: str | None, double: str | None, p: 
 
 
 def _growth_bound(m: regex.Match, p: _Patterns) -> str:
-    """增长20%以上 by the word after it, 增长近20% by the word before the number, else exact."""
+    """增长4.5%—5% a range; 增长20%以上 by the word after it, 增长近20% by the word before the
+    number; else exact."""
+    if m["high"]:
+        return "range"
     if m["post"]:
         return p.post_bounds[m["post"]]
     return p.pre_bounds[m["pre"]] if m["pre"] else "exact"
+
+
+# the dash or word between the ends of a range (4.5%—5%, 3至5个); 〜 and full-width forms are
+# mapped to ASCII before the rules see the text
+RANGE_TO = r"(?:[—–~\-]|至|到)"
+
+
+def _range_high(low: float | None, high: float | None) -> float | None:
+    """The high end of a range, where it is one (5至3 is not)."""
+    return high if low is not None and high is not None and high > low else None
 
 
 def _growths(sentence: str, p: _Patterns) -> list[Growth]:
@@ -283,11 +301,16 @@ def _growths(sentence: str, p: _Patterns) -> list[Growth]:
             v = _growth_value(n["num"], n["pct"], None, p)
             if v is None:
                 break
-            more.append((n.start() + 1, n.end(), sign * v, _growth_bound(n, p)))
+            high = _range_high(v, _growth_value(n["high"], n["pct"], None, p) if n["high"] else None)
+            more.append((n.start() + 1, n.end(), sign * v, _growth_bound(n, p) if high or not n["high"] else "exact",
+                         None if high is None else sign * high))
             pos = n.end()
         listed = bool(more) or "分别" in m.group(0)
-        found.append(Growth(start, m.end(), sentence[start:m.end()], first_sign * value, _growth_bound(m, p), listed))
-        found += [Growth(s, e, sentence[s:e], v, b, True) for s, e, v, b in more]
+        high = _range_high(value, _growth_value(m["high"], m["pct"], None, p) if m["high"] else None)
+        bound = _growth_bound(m, p) if high or not m["high"] else "exact"
+        found.append(Growth(start, m.end(), sentence[start:m.end()], first_sign * value, bound, listed,
+                            None if high is None else first_sign * high))
+        found += [Growth(s, e, sentence[s:e], v, b, True, h) for s, e, v, b, h in more]
 
 
 def _shares(sentence: str, p: _Patterns) -> list[Share]:

@@ -109,5 +109,7 @@ class Observation:
     char_start: int
     char_end: int
     rule: str
+    value_high: float | None = None  # the high ends of a range (bound "range")
+    yoy_pct_high: float | None = None
     obs_id: str = field(default="")  # from its content, set when the extract stage emits it
     review: str | None = None  # filled only by the corrections stage (confirmed, corrected, added)

@@ -30,7 +30,7 @@ TABLES: dict[str, dict[str, str]] = {
 CODES: dict[str, tuple[str, ...]] = {
     "region_level": ("country", "province", "city", "county", "township"),
     "period_type": ("year", "half", "quarter", "month", "ytd", "multi_year", "as_of", "day", "unknown"),
-    "bound": ("exact", "at_least", "at_most", "approx"),
+    "bound": ("exact", "at_least", "at_most", "approx", "range"),
     "status": ("actual", "estimate", "target"),
     "review": ("confirmed", "corrected", "added"),
 }

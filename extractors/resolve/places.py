@@ -56,8 +56,11 @@ def sentence_places(sentence: str, home: Place | None, mentions: tuple[Mention, 
     for m in _WIDER_REFERENCE.finditer(sentence):
         if (context.match(sentence, m.end()) or _SHARE_BASE.search(sentence, max(0, m.start() - 2), m.start())
                 or not _figure_follows(sentence, m.end(), mention_starts)
-                or any(s <= m.start() < e for s, e in mention_spans)):
-            continue  # 占全国1/3 is a share's base; 到位国内省外资金 an indicator's own word
+                or any(s <= m.start() < e for s, e in mention_spans)
+                or (m.group() == "国内" and any(t.start == m.end() and t.code != "gdp" for t in mentions))):
+            # 占全国1/3 is a share's base; 到位国内省外资金, 国内旅游收入 an indicator's own word (国内生产总值
+            # is the country's)
+            continue
         place = gazetteer().from_self_reference(m.group(0).replace("国内", "全国"), home)
         if place is not None:
             found.append((m.start(), m.end(), place))

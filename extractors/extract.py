@@ -190,6 +190,12 @@ def _topic_place(body: str, article: Article, home: Place | None) -> Place | Non
     return home
 
 
+def _opens_zone_name(sentence: str, start: int, end: int) -> bool:
+    clause_end = CLAUSE_END.search(sentence, end)
+    rest = sentence[start:clause_end.start() if clause_end else len(sentence)]
+    return holds_zone_word(rest) and len(leading_zone(rest)) > end - start
+
+
 def _before_first_figure(text: str) -> str:
     figures = find_figures(text)
     return text[:figures[0].start] if figures else text
@@ -654,7 +660,8 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
         before = [p for p in places if p[1] <= max(anchor_start, mention.end)]
         if before and not wider_elsewhere(before[-1], region, sentence, anchor_start):
             region = before[-1][2]
-    drop += [sentence[s:e] for s, e, _ in places]
+    # a place that opens a zone's name (株洲高新区) stays in the subject: the zone is named by both
+    drop += [sentence[s:e] for s, e, _ in places if not _opens_zone_name(sentence, s, e)]
     if draft.subject is None:
         parent = draft.extra.get("parent")
         subject = mention.subject or _context_subject(draft, sentence, drop)

@@ -103,6 +103,8 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
             start, subject = m.start(), term.subject or (m.groupdict().get("subject") or "")
             named = m.groupdict().get("subject")
+            if named and m.start("subject") == start and (wider := _wider_sector(text, start, m.end("subject"))) < start:
+                start, subject, named = wider, text[wider:m.end("subject")], None  # 高技术|制造业投资
             mention = Mention(start, m.end(), text[start:m.end()], term.code, term.kind, subject, term.verb_only)
             if (named and m.start("subject") == start and len(named) <= _LISTED_WORD and m.end() > m.end("subject")
                     and text[start - 1:start] in _LIST_JOINERS):
@@ -120,6 +122,21 @@ def find_mentions(text: str) -> list[Mention]:
             c = heads[c]
         chosen.append(c)
     return chosen
+
+
+def _wider_sector(text: str, start: int, end: int) -> int:
+    """Where the longest sectors.csv name ending at ``end`` and starting before ``start`` starts
+    (高技术制造业 before 投资, where the term names 制造业), else ``start``."""
+    sectors = _sectors()
+    for begin in range(max(0, end - _longest_sector()), start):
+        if text[begin:end] in sectors:
+            return begin
+    return start
+
+
+@cache
+def _longest_sector() -> int:
+    return max(map(len, _sectors()))
 
 
 OUTSIDE = "-"  # a measure outside the contract: found only to keep its figures from others

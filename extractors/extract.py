@@ -182,11 +182,11 @@ def _topic_place(body: str, article: Article, home: Place | None) -> Place | Non
         return home
     # the part of the home area a title or lead is about is named before its first figure: one
     # named after it is a part of the figure (全市进出口702亿元,其中醴陵市…), not the topic
-    for snippet in (_before_first_figure(article.title or ""), _before_first_figure(lead)):
-        inside = [p for _, _, p in sentence_places(snippet, home)
+    for snippet in (article.title or "", lead):
+        inside = [(start, p) for start, _, p in sentence_places(snippet, home)
                   if p.level in ("county", "township") and (p.city == home.city or home.level == "province")]
-        if inside:
-            return inside[0]
+        if inside and not find_figures(snippet[:inside[0][0]]):
+            return inside[0][1]
     return home
 
 
@@ -194,11 +194,6 @@ def _opens_zone_name(sentence: str, start: int, end: int) -> bool:
     clause_end = CLAUSE_END.search(sentence, end)
     rest = sentence[start:clause_end.start() if clause_end else len(sentence)]
     return holds_zone_word(rest) and len(leading_zone(rest)) > end - start
-
-
-def _before_first_figure(text: str) -> str:
-    figures = find_figures(text)
-    return text[:figures[0].start] if figures else text
 
 
 def _title_zone(article: Article) -> str:

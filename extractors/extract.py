@@ -643,7 +643,7 @@ def _observation(draft: Draft, sentence: str, offset: int, norm: NormalizedText,
     subject = ""
     list_place = None
     if draft.subject is not None:
-        found = gazetteer().find(draft.subject)
+        found = gazetteer().find(draft.subject, context=area)
         rest = draft.subject[found[0][1]:] if found else ""
         if found and found[0][0] == 0 and (len(rest) <= 1 or _PLACE_GROUP.fullmatch(rest)):
             list_place = found[0][2]

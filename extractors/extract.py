@@ -256,17 +256,19 @@ def extract_article(text: str, article: Article, meta: SourceMeta, page: Page | 
         ctx.carry = PeriodMention(0, 0, "", Period(date(prior, 1, 1), date(prior, 12, 31), "year", ""))
     rows: list[Observation] = []
     seen: set[tuple] = set()
-    levels: set[tuple] = set()
+    levels: dict[tuple, int] = {}  # each level reported, with the start of its first sentence
     for start, sentence in _sentences(norm, _heading_ends(text, article, norm)):
         for obs in _sentence_rows(sentence, start, norm, text, ctx):
             key = (obs.indicator, obs.region, obs.subject, obs.period_start, obs.period_end, obs.value, obs.yoy_pct,
                    obs.share_pct, obs.rank, obs.status)
             level = (obs.indicator, obs.unit, obs.value)
-            if key in seen or (level in levels and _restated(obs)):
-                continue  # the same figure repeated in one article is one observation
+            # the same figure repeated in one article is one observation; one level given to several
+            # items of one sentence (芜湖、宣城…均超300亿元) is one row each
+            if key in seen or (levels.get(level, start) != start and _restated(obs)):
+                continue
             seen.add(key)
             if obs.value is not None:
-                levels.add(level)
+                levels.setdefault(level, start)
             rows.append(_emitted(obs, sentence, start, norm))
     return _headline_rows(text, page, article, ctx, rows) + rows
 

@@ -143,6 +143,27 @@ class _Mentions:
         return bisect.bisect_right(self.ends, pos)
 
 
+# an item of a list with its value in brackets (长沙(1856.3亿元)), and the list's next items
+_PAREN_ITEM = regex.compile(r"(?:^|(?<=[,:;、和]))(?P<item>[^,:;。、()\d]{1,12})\($")
+_MORE_PAREN_ITEMS = regex.compile(r"(?:(?:、|和|及)[^,:;。、()\d]{1,12}\([^()]{1,24}\))*")
+
+
+def _paren_listed(sentence: str, amount: Amount, mentions: _Mentions) -> tuple[Mention, str] | None:
+    """The indicator named right after a list of items with their values in brackets, and the
+    item ``amount`` (in its brackets) belongs to; None elsewhere."""
+    open_ = sentence.rfind("(", 0, amount.start)
+    close = sentence.find(")", amount.end)
+    if open_ < 0 or close < 0 or not _FIGURE_ONLY.fullmatch(sentence, open_ + 1, close):
+        return None
+    item = _PAREN_ITEM.search(sentence, max(0, open_ - 13), open_ + 1)
+    rest = _MORE_PAREN_ITEMS.match(sentence, close + 1)
+    after = mentions.starting_in(rest.end(), rest.end() + 1)
+    return (after[0], item["item"]) if item and after and _kind_fits(after[0], amount) else None
+
+
+_FIGURE_ONLY = regex.compile(r"[^()]{1,24}")
+
+
 def _money_mention(mentions: _Mentions, amount: Amount) -> Mention | None:
     for i in range(mentions.ending_by(amount.start) - 1, -1, -1):
         if _kind_fits(mentions.items[i], amount):
@@ -478,6 +499,10 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
             if fig.kind == "count" and _counts_something_else(sentence, fig, index):
                 continue
             mention = _count_mention(sentence, index, fig) if fig.kind == "count" else _money_mention(index, fig)
+            if mention is None and fig.kind != "count" and (named := _paren_listed(sentence, fig, index)):
+                # 长沙(1856.3亿元)、岳阳(512.6亿元)进出口总额…: each item's value, the indicator after the list
+                drafts.append(Draft(named[0], amount=fig, subject=named[1], rule="list.paren." + fig.kind))
+                continue
             fenbie = sentence.rfind("分别", break_before(sentence, CLAUSE_END, fig.start), fig.start) \
                 if fig.kind != "count" else -1
             if fenbie >= 0 and (listed := _listed_mentions(sentence, index, fenbie + 2)):

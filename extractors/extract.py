@@ -585,8 +585,12 @@ def _period_for(draft: Draft, sentence: str, anchor: int, periods: list[PeriodMe
         return before[-1]
     if own_subject and draft.mention.code == "project_investment":
         return None  # the total investment of one named project has no period
-    # a period after the figure governs it only when no earlier sentence set one
-    return ctx.carry if ctx.carry is not None else (periods[0] if periods else None)
+    # a period after the figure governs it only when no earlier sentence set one, and only from
+    # the figure's own clause (该项目总投资120亿元,拟于明年6月建成投产: the date is the opening's)
+    if ctx.carry is not None:
+        return ctx.carry
+    after = [p for p in periods if p.start >= anchor]
+    return after[0] if after and break_before(sentence, CLAUSE_END, after[0].start) <= anchor else None
 
 
 _OWN_FIGURE = regex.compile(r"的[\d一二三四五六七八九十两]")

@@ -585,12 +585,16 @@ def _period_for(draft: Draft, sentence: str, anchor: int, periods: list[PeriodMe
         return before[-1]
     if own_subject and draft.mention.code == "project_investment":
         return None  # the total investment of one named project has no period
-    # a period after the figure governs it only when no earlier sentence set one, and only from
-    # the figure's own clause (该项目总投资120亿元,拟于明年6月建成投产: the date is the opening's)
+    # a period after the figure governs it only when no earlier sentence set one; from a later
+    # clause only a span of the year (将新开工项目50个,力争全年完成投资…), not a date, which is that
+    # clause's event (该项目总投资120亿元,拟于明年6月建成投产)
     if ctx.carry is not None:
         return ctx.carry
     after = [p for p in periods if p.start >= anchor]
-    return after[0] if after and break_before(sentence, CLAUSE_END, after[0].start) <= anchor else None
+    if not after or (after[0].period.type in ("day", "month")
+                     and break_before(sentence, CLAUSE_END, after[0].start) > anchor):
+        return None
+    return after[0]
 
 
 _OWN_FIGURE = regex.compile(r"的[\d一二三四五六七八九十两]")

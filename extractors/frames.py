@@ -582,7 +582,7 @@ def build_drafts(sentence: str, figures: list[Figure], mentions: list[Mention],
     flush_growth_list()
     _spread_amount_lists(sentence, drafts)
     _spread_share_lists(sentence, drafts)
-    return _spread_each(sentence, drafts)
+    return _spread_each(sentence, _without_passed_milestones(drafts))
 
 
 def _named_again(sentence: str, mention: Mention, before: Mention) -> bool:
@@ -604,6 +604,19 @@ def _spread_share_lists(sentence: str, drafts: list[Draft]) -> None:
         for d, (item, _) in zip(shares, items):
             d.subject = item
             d.rule = "list." + d.rule
+
+
+def _without_passed_milestones(drafts: list[Draft]) -> list[Draft]:
+    """经济总量接连跨越3000亿元、3500亿元两个台阶,2023年地区生产总值达3850亿元: a milestone that an
+    exact level of the same indicator, given later in the sentence, passed is that level told
+    again (a milestone row alone stays)."""
+    def passed(i: int, d: Draft) -> bool:
+        a = d.amount
+        return a is not None and a.bound == "at_least" and d.growth is None and d.share is None and any(
+            e.amount is not None and e.amount.bound == "exact" and e.mention.code == d.mention.code
+            and e.amount.unit == a.unit and e.amount.value >= a.value and e.subject == d.subject
+            for e in drafts[i + 1:])
+    return [d for i, d in enumerate(drafts) if not passed(i, d)]
 
 
 def _spread_each(sentence: str, drafts: list[Draft]) -> list[Draft]:

@@ -8,10 +8,10 @@ from another format) counts as a miss and is rewritten.
 
 An entry holds the file's observations and documents in the table writer's prepared form
 (``tables.prepared_table``: typed columns and each row's CSV line) as Arrow IPC streams, and its
-errors as JSON, compressed together, behind a CRC-32. A cached file's rows so go to the writer as they are,
-never through Python objects: decoding JSON rows and building the tables from them again was
-most of a cached run. Arrow IPC and JSON rather than pickle: loading a cache folder someone else
-wrote must not run code.
+errors as JSON, compressed together, behind a CRC-32. A cached file's rows so go to the writer
+as they are, never through Python objects: decoding JSON rows and building the tables from them
+again was most of a cached run. Arrow IPC and JSON rather than pickle: loading a cache folder
+someone else wrote must not run code.
 """
 from __future__ import annotations
 
@@ -135,6 +135,7 @@ _READ_OPTIONS = pa.ipc.IpcReadOptions(use_threads=False)
 _CODECS = {0: None, 1: pa.Codec("lz4") if pa.Codec.is_available("lz4") else None}
 _CODEC_ID = 1 if _CODECS[1] is not None else 0
 _HEAD = struct.Struct("<BII")  # codec, body size, CRC-32 of what follows
+_MAX_RATIO = 255  # LZ4's: an entry claiming more would only make the reader allocate it
 
 
 def _encoded(rows: FileRows) -> bytes:
@@ -157,6 +158,8 @@ def _decoded(data: bytes) -> FileRows:
     stored = memoryview(data)[len(_MAGIC) + _HEAD.size:]
     if zlib.crc32(stored) != crc or _CODECS[codec_id] is None and codec_id:
         raise ValueError("damaged, or compressed with a codec this pyarrow lacks")
+    if size > _MAX_RATIO * len(stored) + 64:
+        raise ValueError("claims a size no LZ4 frame of this length decompresses to")
     body = _CODECS[codec_id].decompress(stored, size, asbytes=True) if codec_id else bytes(stored)
     parts, at = [], 0
     while at < len(body):

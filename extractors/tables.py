@@ -45,7 +45,8 @@ OBSERVATION_COLUMNS: dict[str, str] = {
     "region_level": "category", "subject": "string", "indicator": "category", "indicator_text": "string",
     "period_start": "date", "period_end": "date", "period_type": "category", "period_text": "string",
     "value": "float", "unit": "category", "value_text": "string", "bound": "category",
-    "value_high": "float", "yoy_pct_high": "float", "yoy_pct": "float", "share_pct": "float", "rank": "int32", "rank_scope": "string",
+    "value_high": "float", "yoy_pct_high": "float",  # the high ends of a range (bound range)
+    "yoy_pct": "float", "share_pct": "float", "rank": "int32", "rank_scope": "string",
     "status": "category", "sentence": "string", "char_start": "int", "char_end": "int", "rule": "category",
     "review": "category",  # set by the corrections stage: confirmed, corrected, added; null when untouched
 }

@@ -380,3 +380,21 @@ def test_workers_inherit_the_rules_the_parent_loaded() -> None:
     with parallel.Runner(2) as run:
         run.submit(extract_rows, "x.txt", "本报讯 全市进出口总值1亿元。".encode(), None).result()
         assert run.submit(_rules_loaded).result()
+
+
+def test_an_entry_claiming_an_impossible_size_is_a_miss(tmp_path: Path, monkeypatch) -> None:
+    """A cache folder from elsewhere cannot make the reader allocate what its header claims:
+    the entry is refused before anything is decompressed."""
+    import zlib
+    from extractors import cache as cache_module
+
+    class NeverCalled:
+        def decompress(self, *args, **kwargs):
+            raise AssertionError("decompressed an entry claiming 2 GB")
+
+    monkeypatch.setitem(cache_module._CODECS, 1, NeverCalled())
+    entry = tmp_path / "ab" / ("ab" + "0" * 62)
+    entry.parent.mkdir()
+    stored = b"\x00" * 16
+    entry.write_bytes(cache_module._MAGIC + cache_module._HEAD.pack(1, 2**31, zlib.crc32(stored)) + stored)
+    assert Cache(tmp_path).get("ab" + "0" * 62) is None

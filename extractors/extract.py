@@ -191,6 +191,7 @@ def _topic_place(body: str, article: Article, home: Place | None) -> Place | Non
 
 
 def _opens_zone_name(sentence: str, start: int, end: int) -> bool:
+    """Whether the place at [start, end) is the first part of a zone's name in its clause."""
     clause_end = CLAUSE_END.search(sentence, end)
     rest = sentence[start:clause_end.start() if clause_end else len(sentence)]
     return holds_zone_word(rest) and len(leading_zone(rest)) > end - start

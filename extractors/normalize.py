@@ -124,36 +124,98 @@ def normalize(original: str, base: int = 0, keep_newlines: bool = False) -> Norm
 
 
 def normalize_mapped(mapped: str, base: int = 0, keep_newlines: bool = False) -> NormalizedText:
-    """``normalize`` of a text whose characters ``map_chars`` has already mapped."""
+    """``normalize`` of a text whose characters ``map_chars`` has already mapped.
+
+    What ``_GAP`` would match is found from each character's class in numpy, not by a regex
+    loop with a Python decision per run (tests/test_normalize.py checks the two agree): the
+    maximal runs of gap characters, a run taking the combining marks along when a digit stands
+    on both sides of it; each run is dropped or kept as one space or newline (``_gap_char``)."""
     n = len(mapped)
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    kept_at: list[int] = []  # where the one character a run keeps comes from
-    pos = 0
-    for gap in _GAP.finditer(mapped):
-        start, end = gap.span()
-        pieces.append(mapped[pos:start])
-        starts.append(start)
-        ends.append(end)
-        pos = end
-        if start == 0 or end == n:
-            continue
-        kept = _gap_char(gap.group(), mapped[start - 1], mapped[end], keep_newlines)
-        if kept:
-            char, at = kept
-            pieces.append(char)
-            kept_at.append(start + at)
-    pieces.append(mapped[pos:])
-    # +1 where a dropped run starts, -1 where it ends: the characters whose running sum is 0 are kept
+    if n == 0:
+        return NormalizedText("", array("l", [base]))
+    codes = np.frombuffer(mapped.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cls = _classes(codes)
+    gap = (cls & _GAP_CHAR) != 0
+    digit = (cls & _DIGIT) != 0
+    # runs of gap characters or marks: the ones between two digits are taken whole (the pattern's
+    # first alternative), the others give their runs of gap characters alone
+    marked_runs = _runs(gap | ((cls & _MARK) != 0))
+    between = marked_runs[(marked_runs[:, 0] > 0) & (marked_runs[:, 1] < n)]
+    between = between[digit[between[:, 0] - 1] & digit[np.minimum(between[:, 1], n - 1)]]
+    inside = np.zeros(n + 1, dtype=np.int8)
+    inside[between[:, 0]] += 1
+    inside[between[:, 1]] -= 1
+    plain = gap & (np.cumsum(inside[:n]) == 0)
+    runs = np.concatenate([between, _runs(plain)])
+    runs = runs[np.argsort(runs[:, 0], kind="stable")]
     edges = np.zeros(n + 1, dtype=np.int8)
-    edges[starts] = 1
-    edges[ends] -= 1  # runs never touch (each is maximal), so no index is both a start and an end
-    keep = np.cumsum(edges[:n], dtype=np.int8) == 0
-    keep[kept_at] = True
+    edges[runs[:, 0]] += 1
+    edges[runs[:, 1]] -= 1
+    keep = np.cumsum(edges[:n]) == 0
+    out = codes.copy()
+    inner = runs[(runs[:, 0] > 0) & (runs[:, 1] < n)]
+    at, char = _kept(inner, cls, keep_newlines)
+    keep[at] = True
+    out[at] = char
     offsets = array("l")
-    offsets.frombytes(np.append(np.flatnonzero(keep) + base, base + n).astype(f"=i{offsets.itemsize}").tobytes())
-    return NormalizedText("".join(pieces), offsets)
+    found = np.flatnonzero(keep)
+    offsets.frombytes(np.append(found + base, base + n).astype(f"=i{offsets.itemsize}").tobytes())
+    return NormalizedText(out[found].tobytes().decode("utf-32-le", "surrogatepass"), offsets)
+
+
+# character classes, as bits
+_GAP_CHAR, _MARK, _SPACE, _BREAK, _NUMBER_SPACE, _DIGIT, _LETTER = (1 << i for i in range(7))
+_UNKNOWN = 0xFF
+_CLASS = np.full(0x110000, _UNKNOWN, dtype=np.uint8)  # filled for each character the first time it is seen
+_MN = regex.compile(r"\p{Mn}")
+_GAP_ONE = regex.compile(rf"[\s\p{{Cf}}{regex.escape(_DROP)}]")
+
+
+def _class_of(char: str) -> int:
+    return ((_GAP_CHAR if _GAP_ONE.match(char) else 0) | (_MARK if _MN.match(char) else 0)
+            | (_SPACE if _WHITESPACE.match(char) else 0) | (_BREAK if _LINE_BREAK.match(char) else 0)
+            | (_NUMBER_SPACE if char in _NUMBER_SPACES else 0) | (_DIGIT if char in _DIGITS else 0)
+            | (_LETTER if char in _ASCII_LETTERS else 0))
+
+
+def _classes(codes: np.ndarray) -> np.ndarray:
+    cls = _CLASS[codes]
+    if (cls == _UNKNOWN).any():
+        for code in np.unique(codes[cls == _UNKNOWN]).tolist():
+            _CLASS[code] = _class_of(chr(code))
+        cls = _CLASS[codes]
+    return cls
+
+
+def _runs(flags: np.ndarray) -> np.ndarray:
+    """[start, end) of each maximal run of True, as rows of an (n, 2) array."""
+    padded = np.concatenate(([False], flags, [False]))
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    return change.reshape(-1, 2)
+
+
+def _kept(runs: np.ndarray, cls: np.ndarray, keep_newlines: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Where the one character each run keeps comes from, and that character's code (a newline
+    or a space), for the runs ``_gap_char`` keeps one of."""
+    if not len(runs):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint32)
+    lengths = runs[:, 1] - runs[:, 0]
+    first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    positions = np.arange(lengths.sum()) - np.repeat(first, lengths) + np.repeat(runs[:, 0], lengths)
+    inner = cls[positions]
+    no_index = len(cls)
+    space = np.minimum.reduceat(np.where(inner & _SPACE, positions, no_index), first)
+    brk = np.minimum.reduceat(np.where(inner & _BREAK, positions, no_index), first)
+    joins_digits = np.logical_and.reduceat(((inner & _NUMBER_SPACE) != 0) | ((inner & _SPACE) == 0), first)
+    before, after = cls[runs[:, 0] - 1], cls[runs[:, 1]]
+    digits = ((before & _DIGIT) != 0) & ((after & _DIGIT) != 0)
+    letters = ((before & _LETTER) != 0) & ((after & _LETTER) != 0)
+    has_space = space < no_index
+    newline = has_space & ~(digits & joins_digits) & (brk < no_index) if keep_newlines else np.zeros(len(runs), bool)
+    blank = has_space & ~(digits & joins_digits) & ~newline & (letters | digits)
+    at = np.concatenate([brk[newline], space[blank]])
+    char = np.concatenate([np.full(newline.sum(), ord("\n"), np.uint32), np.full(blank.sum(), ord(" "), np.uint32)])
+    return at, char
 
 
 def section(page: NormalizedText, original: str, start: int, end: int) -> NormalizedText:

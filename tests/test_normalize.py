@@ -9,7 +9,8 @@ import regex
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from extractors.normalize import _BETWEEN_DIGITS, _DIGIT_CONTEXT, _TABLE, map_chars, normalize, section
+from extractors.normalize import (_BETWEEN_DIGITS, _DIGIT_CONTEXT, _GAP, _TABLE, _gap_char, map_chars, normalize,
+                                  normalize_mapped, section)
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "normalize.toml").read_text(encoding="utf-8"))["case"]
 WHITESPACE = regex.compile(r"\s")
@@ -124,3 +125,36 @@ def test_a_section_of_the_page_is_the_slice_cleaned_on_its_own(text: str, a: int
     alone = normalize(text[start:end], base=start)
     cut = section(page, text, start, end)
     assert (cut.text, list(cut.offsets)) == (alone.text, list(alone.offsets))
+
+
+def _cleaned_by_the_pattern(mapped: str, base: int, keep_newlines: bool) -> tuple[str, list[int]]:
+    """The cleaning as the gap pattern and ``_gap_char`` define it, one match at a time: the
+    oracle for normalize_mapped, which finds the same runs from character classes."""
+    n, pieces, offsets, pos = len(mapped), [], [], 0
+    for gap in _GAP.finditer(mapped):
+        start, end = gap.span()
+        pieces.append(mapped[pos:start])
+        offsets += range(base + pos, base + start)
+        pos = end
+        if start == 0 or end == n:
+            continue
+        kept = _gap_char(gap.group(), mapped[start - 1], mapped[end], keep_newlines)
+        if kept:
+            pieces.append(kept[0])
+            offsets.append(base + start + kept[1])
+    pieces.append(mapped[pos:])
+    offsets += range(base + pos, base + n + 1)
+    return "".join(pieces), offsets
+
+
+# gaps of every kind next to digits, letters and Han text: where the runs' rules part
+_GAP_ALPHABET = st.sampled_from(list("\n\r \t\u3000\u00a0\u2009\u200b\u200e\u2028\ufeff\u00ad\u0301\u20e3ab12增长。"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(st.text(_GAP_ALPHABET, max_size=40), _TEXT), keep_newlines=st.booleans(),
+       base=st.integers(min_value=0, max_value=100))
+def test_the_cleaning_finds_what_the_gap_pattern_finds(text: str, keep_newlines: bool, base: int) -> None:
+    mapped = map_chars(text)
+    norm = normalize_mapped(mapped, base, keep_newlines)
+    assert (norm.text, list(norm.offsets)) == _cleaned_by_the_pattern(mapped, base, keep_newlines)

@@ -201,7 +201,7 @@ def _value(name: str, kind: str, cell: str) -> object:
     except ValueError:
         raise ValueError(f"{name} {cell!r} is not a {'date (YYYY-MM-DD)' if kind == 'date' else 'number'}") from None
     if cell.startswith(ESCAPE) and cell[1:].startswith(FORMULA_TRIGGERS):
-        cell = cell[1:]  # written by a spreadsheet-safe CSV writer (cells.neutralised_cells)
+        cell = cell[1:]  # written by a spreadsheet-safe CSV writer (tables.csv_lines, cells.ESCAPE)
     if name in CLOSED and cell not in CLOSED[name]:
         raise ValueError(f"{name} {cell!r} is not one of {', '.join(CLOSED[name])}")
     return cell

@@ -257,14 +257,16 @@ def _growth_value(num: str | None, pct_sign: str | None, double: str | None, p: 
     return parse_percent(num + "%")
 
 
-def _growth_bound(m: regex.Match, p: _Patterns) -> str:
-    """增长4.5%—5% a range; 增长20%以上 by the word after it, 增长近20% by the word before the
+def _growth_bound(m: regex.Match, value: float, p: _Patterns) -> tuple[str, float | None]:
+    """The bound of a growth whose value (its low end, unsigned) is ``value``, and its high end:
+    增长4.5%—5% a range; 增长20%以上 by the word after it, 增长近20% by the word before the
     number; else exact."""
-    if m["high"]:
-        return "range"
+    high = _range_high(value, _growth_value(m["high"], m["pct"], None, p)) if m["high"] else None
+    if high is not None:
+        return "range", high
     if m["post"]:
-        return p.post_bounds[m["post"]]
-    return p.pre_bounds[m["pre"]] if m["pre"] else "exact"
+        return p.post_bounds[m["post"]], None
+    return (p.pre_bounds[m["pre"]] if m["pre"] else "exact"), None
 
 
 # the dash or word between the ends of a range (4.5%—5%, 3至5个); 〜 and full-width forms are
@@ -301,13 +303,11 @@ def _growths(sentence: str, p: _Patterns) -> list[Growth]:
             v = _growth_value(n["num"], n["pct"], None, p)
             if v is None:
                 break
-            high = _range_high(v, _growth_value(n["high"], n["pct"], None, p) if n["high"] else None)
-            more.append((n.start() + 1, n.end(), sign * v, _growth_bound(n, p) if high or not n["high"] else "exact",
-                         None if high is None else sign * high))
+            bound, high = _growth_bound(n, v, p)
+            more.append((n.start() + 1, n.end(), sign * v, bound, None if high is None else sign * high))
             pos = n.end()
         listed = bool(more) or "分别" in m.group(0)
-        high = _range_high(value, _growth_value(m["high"], m["pct"], None, p) if m["high"] else None)
-        bound = _growth_bound(m, p) if high or not m["high"] else "exact"
+        bound, high = _growth_bound(m, value, p)
         found.append(Growth(start, m.end(), sentence[start:m.end()], first_sign * value, bound, listed,
                             None if high is None else first_sign * high))
         found += [Growth(s, e, sentence[s:e], v, b, True, h) for s, e, v, b, h in more]

@@ -84,13 +84,6 @@ _CODE_POINTS = _code_point_table(_TABLE)
 _DIGIT_CONTEXT = (
     regex.compile(rf"(?<=[0-9])[{regex.escape(''.join(_BETWEEN_DIGITS))}](?=[0-9])") if _BETWEEN_DIGITS else None
 )
-# A gap is a run of whitespace and invisible characters; it is dropped or becomes one space/newline.
-# Between two digits it may also hold combining marks (first alternative: tried before the second
-# at each position, and it can only start right after a digit, so every character is looked at a
-# bounded number of times).
-_GAP = regex.compile(rf"(?<=[0-9])[\s\p{{Cf}}\p{{Mn}}{regex.escape(_DROP)}]+(?=[0-9])|[\s\p{{Cf}}{regex.escape(_DROP)}]+")
-
-
 @dataclass(frozen=True)
 class NormalizedText:
     """Cleaned text; offsets[i] is the index in the original string of cleaned character i.
@@ -126,10 +119,11 @@ def normalize(original: str, base: int = 0, keep_newlines: bool = False) -> Norm
 def normalize_mapped(mapped: str, base: int = 0, keep_newlines: bool = False) -> NormalizedText:
     """``normalize`` of a text whose characters ``map_chars`` has already mapped.
 
-    What ``_GAP`` would match is found from each character's class in numpy, not by a regex
-    loop with a Python decision per run (tests/test_normalize.py checks the two agree): the
-    maximal runs of gap characters, a run taking the combining marks along when a digit stands
-    on both sides of it; each run is dropped or kept as one space or newline (``_gap_char``)."""
+    A gap is a maximal run of whitespace and invisible characters (Cf, the charmap's drops); one
+    between two digits takes the combining marks (Mn) inside it along. Each gap is dropped or
+    kept as one space or newline (``_kept``). The runs are found from each character's class in
+    numpy, not by a regex loop deciding each run in Python (tests/test_normalize.py keeps that
+    loop as the oracle the two are checked against)."""
     n = len(mapped)
     if n == 0:
         return NormalizedText("", array("l", [base]))
@@ -141,17 +135,9 @@ def normalize_mapped(mapped: str, base: int = 0, keep_newlines: bool = False) ->
     # first alternative), the others give their runs of gap characters alone
     marked_runs = _runs(gap | ((cls & _MARK) != 0))
     between = marked_runs[(marked_runs[:, 0] > 0) & (marked_runs[:, 1] < n)]
-    between = between[digit[between[:, 0] - 1] & digit[np.minimum(between[:, 1], n - 1)]]
-    inside = np.zeros(n + 1, dtype=np.int8)
-    inside[between[:, 0]] += 1
-    inside[between[:, 1]] -= 1
-    plain = gap & (np.cumsum(inside[:n]) == 0)
-    runs = np.concatenate([between, _runs(plain)])
-    runs = runs[np.argsort(runs[:, 0], kind="stable")]
-    edges = np.zeros(n + 1, dtype=np.int8)
-    edges[runs[:, 0]] += 1
-    edges[runs[:, 1]] -= 1
-    keep = np.cumsum(edges[:n]) == 0
+    between = between[digit[between[:, 0] - 1] & digit[between[:, 1]]]
+    runs = np.concatenate([between, _runs(gap & ~_covered(between, n))])
+    keep = ~_covered(runs, n)
     out = codes.copy()
     inner = runs[(runs[:, 0] > 0) & (runs[:, 1] < n)]
     at, char = _kept(inner, cls, keep_newlines)
@@ -194,9 +180,20 @@ def _runs(flags: np.ndarray) -> np.ndarray:
     return change.reshape(-1, 2)
 
 
+def _covered(runs: np.ndarray, n: int) -> np.ndarray:
+    """Which of ``n`` positions lie in one of the (disjoint) runs."""
+    edges = np.zeros(n + 1, dtype=np.int8)
+    edges[runs[:, 0]] += 1
+    edges[runs[:, 1]] -= 1
+    return np.cumsum(edges[:n]) != 0
+
+
 def _kept(runs: np.ndarray, cls: np.ndarray, keep_newlines: bool) -> tuple[np.ndarray, np.ndarray]:
     """Where the one character each run keeps comes from, and that character's code (a newline
-    or a space), for the runs ``_gap_char`` keeps one of."""
+    or a space), for the runs that keep one: none when the run is only invisible characters, or
+    (between two digits) only number spaces such as NBSP, which group the digits of one number;
+    with ``keep_newlines`` its first line break; else a space at its first whitespace, between
+    two ASCII letters or two digits."""
     if not len(runs):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint32)
     lengths = runs[:, 1] - runs[:, 0]
@@ -225,7 +222,7 @@ def section(page: NormalizedText, original: str, start: int, end: int) -> Normal
 
     The two differ only in the gaps: at the section's edges a gap is dropped, and inside it a
     kept line break becomes a space between two ASCII letters or two digits and is dropped
-    elsewhere (as ``_gap_char`` decides without ``keep_newlines``)."""
+    elsewhere (as ``_kept`` decides without ``keep_newlines``)."""
     offsets, text = page.offsets, page.text
     lo = bisect.bisect_left(offsets, start, 0, len(text))
     hi = bisect.bisect_left(offsets, end, lo, len(text))
@@ -252,19 +249,3 @@ def section(page: NormalizedText, original: str, start: int, end: int) -> Normal
 
 
 _KEPT_GAP_CHARS = frozenset(" \n")
-
-
-def _gap_char(run: str, before: str, after: str, keep_newlines: bool) -> tuple[str, int] | None:
-    """What a gap between `before` and `after` becomes: (char, index in run it maps to) or None."""
-    space = _WHITESPACE.search(run)
-    if space is None:  # only invisible characters: the text joins up
-        return None
-    if before in _DIGITS and after in _DIGITS and all(c in _NUMBER_SPACES or not _WHITESPACE.match(c) for c in run):
-        return None  # NBSP / thin space inside a number groups digits: one number, not two cells
-    if keep_newlines:
-        brk = _LINE_BREAK.search(run)
-        if brk is not None:
-            return "\n", brk.start()
-    if (before in _ASCII_LETTERS and after in _ASCII_LETTERS) or (before in _DIGITS and after in _DIGITS):
-        return " ", space.start()
-    return None

@@ -59,9 +59,9 @@ PERCENT: str = rf"(?:{NUMERAL}[{_PERCENT_SIGN}]|(?:{_PERCENT_PREFIX}){NUMERAL})"
 _MULTIPLE_ROWS = load_table("multiples.csv", required=("word", "kind", "yoy_pct"))
 _FIXED_MULTIPLES = {r["word"]: float(r["yoy_pct"]) for r in _MULTIPLE_ROWS if r["kind"] == "fixed"}
 _PER_UNIT = {r["word"]: Decimal(r["yoy_pct"]) for r in _MULTIPLE_ROWS if r["kind"] == "per_unit"}
-MULTIPLE: str = rf"(?:{_words(list(_FIXED_MULTIPLES))}|{NUMERAL}(?:{_words(list(_PER_UNIT))}))"
 # the words a numeral is multiplied by to give a growth in percent (倍, 成)
 PER_UNIT_MULTIPLE: str = rf"(?:{_words(list(_PER_UNIT))})"
+MULTIPLE: str = rf"(?:{_words(list(_FIXED_MULTIPLES))}|{NUMERAL}{PER_UNIT_MULTIPLE})"
 
 _ARABIC_RE = regex.compile(_ARABIC)
 _CHINESE_RE = regex.compile(_CHINESE)

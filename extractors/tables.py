@@ -488,7 +488,6 @@ def format_float(value: float | None) -> str:
     return "0" if text == "-0" else text
 
 
-
 STAGING = "run"  # the staging folder of a run: OUT/.run.*.tmp
 
 

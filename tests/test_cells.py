@@ -1,10 +1,18 @@
 """Spreadsheet-facing text cells never start like a formula; ordinary text is left alone."""
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
-from extractors.cells import neutralised_cells
 from extractors.tables import csv_bytes
+
+
+def _written(values: list) -> list[str]:
+    """The text cells of a CSV table as the writer writes them, read back by the csv module."""
+    raw = csv_bytes({"sentence": values, "value": [1.0] * len(values)}, {"sentence": "string", "value": "float"})
+    return [row[0] for row in csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))][1:]
 
 
 @pytest.mark.parametrize("text, shown", [
@@ -19,11 +27,11 @@ from extractors.tables import csv_bytes
     ("", ""),
 ])
 def test_neutralise(text: str, shown: str) -> None:
-    assert neutralised_cells([text]) == [shown]
+    assert _written([text]) == [shown]
 
 
-def test_a_null_cell_is_empty_and_other_values_are_written_as_text() -> None:
-    assert neutralised_cells([None, 12, "-1"]) == ["", "12", "'-1"]
+def test_a_null_cell_is_empty() -> None:
+    assert _written([None, "-1"]) == ["", "'-1"]
 
 
 def test_csv_neutralises_text_but_not_numbers() -> None:

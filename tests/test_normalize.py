@@ -9,8 +9,8 @@ import regex
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from extractors.normalize import (_BETWEEN_DIGITS, _DIGIT_CONTEXT, _GAP, _TABLE, _gap_char, map_chars, normalize,
-                                  normalize_mapped, section)
+from extractors.normalize import (_ASCII_LETTERS, _BETWEEN_DIGITS, _DIGIT_CONTEXT, _DIGITS, _DROP, _LINE_BREAK,
+                                  _NUMBER_SPACES, _TABLE, map_chars, normalize, normalize_mapped, section)
 
 CASES = tomllib.loads((Path(__file__).parent / "cases" / "normalize.toml").read_text(encoding="utf-8"))["case"]
 WHITESPACE = regex.compile(r"\s")
@@ -125,6 +125,27 @@ def test_a_section_of_the_page_is_the_slice_cleaned_on_its_own(text: str, a: int
     alone = normalize(text[start:end], base=start)
     cut = section(page, text, start, end)
     assert (cut.text, list(cut.offsets)) == (alone.text, list(alone.offsets))
+
+
+# The gap as a pattern: whitespace and invisible characters; between two digits combining marks
+# too (the first alternative, tried first at each position)
+_GAP = regex.compile(rf"(?<=[0-9])[\s\p{{Cf}}\p{{Mn}}{regex.escape(_DROP)}]+(?=[0-9])|[\s\p{{Cf}}{regex.escape(_DROP)}]+")
+
+
+def _gap_char(run: str, before: str, after: str, keep_newlines: bool) -> tuple[str, int] | None:
+    """What a gap between `before` and `after` becomes: (char, index in run it maps to) or None."""
+    space = WHITESPACE.search(run)
+    if space is None:  # only invisible characters: the text joins up
+        return None
+    if before in _DIGITS and after in _DIGITS and all(c in _NUMBER_SPACES or not WHITESPACE.match(c) for c in run):
+        return None  # NBSP / thin space inside a number groups digits: one number, not two cells
+    if keep_newlines:
+        brk = _LINE_BREAK.search(run)
+        if brk is not None:
+            return "\n", brk.start()
+    if (before in _ASCII_LETTERS and after in _ASCII_LETTERS) or (before in _DIGITS and after in _DIGITS):
+        return " ", space.start()
+    return None
 
 
 def _cleaned_by_the_pattern(mapped: str, base: int, keep_newlines: bool) -> tuple[str, list[int]]:

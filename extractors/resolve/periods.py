@@ -51,7 +51,7 @@ _YEAR_PARTS = ("year", "half", "quarter", "month", "ytd")
 
 def not_yet_ended(mention: PeriodMention, ref: date) -> Period | None:
     """The same part of the year in ``ref``'s year, when ``mention``'s year was guessed as the
-    year before (the part has not ended this year) : what a goal or an estimate is about."""
+    year before (the part has not ended this year): what a goal or an estimate is about."""
     period = mention.period
     if (not mention.year_guessed or period.type not in _YEAR_PARTS or period.start is None
             or period.end is None or period.end.year != ref.year - 1 or period.start.year != period.end.year):

@@ -26,6 +26,8 @@ _SELF_REFERENCE = regex.compile(r"(?:全|我|本|该)(?:市|县|区|州|镇|乡)
 # 大赛); they are the area only where a figure or an indicator follows at once (全国5963元,
 # 全省规模以上工业增加值增长6%); a province's short name only where it opens a clause
 _WIDER_REFERENCE = regex.compile(r"(?:全|我|本)省|全国|我国|国内")
+# 国内 heading a measure is its domestic kind (国内旅游收入), except in the country's accounts
+_DOMESTIC_KIND = regex.compile(r"国内(?!生产总值)")
 _WIDER_REACH = 4  # characters (的, 平均, 实现, 货物贸易) that may stand between such a word and its figure
 _CLAUSE_OPENS = regex.compile(r"(?<![\p{Han}])|(?<=[年月度期来])")
 
@@ -57,10 +59,8 @@ def sentence_places(sentence: str, home: Place | None, mentions: tuple[Mention, 
         if (context.match(sentence, m.end()) or _SHARE_BASE.search(sentence, max(0, m.start() - 2), m.start())
                 or not _figure_follows(sentence, m.end(), mention_starts)
                 or any(s <= m.start() < e for s, e in mention_spans)
-                or (m.group() == "国内" and any(t.start == m.end() and t.code != "gdp" for t in mentions))):
-            # 占全国1/3 is a share's base; 到位国内省外资金, 国内旅游收入 an indicator's own word (国内生产总值
-            # is the country's)
-            continue
+                or (_DOMESTIC_KIND.match(sentence, m.start()) and m.end() in mention_starts)):
+            continue  # 占全国1/3 is a share's base; 到位国内省外资金, 国内旅游收入 an indicator's own word
         place = gazetteer().from_self_reference(m.group(0).replace("国内", "全国"), home)
         if place is not None:
             found.append((m.start(), m.end(), place))
